@@ -23,7 +23,9 @@ const KAT_MESSAGE: &[u8] = b"hcp-kit known answer";
 const KAT_OPENSSL_SIG_HEX: &str = "30450220641e5a7027b7079e4d1ce353fd777d125e53d6cd541c51826ae3af525a860d1802210087d710729c71d1139291c94db7cbcfc086b8d5b4e701030d933504a28869ee90";
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
 }
 
 fn kat() -> KeyPair {
@@ -34,7 +36,10 @@ fn kat() -> KeyPair {
 fn known_pkcs8_gives_openssls_public_key() {
     let pair = kat();
     assert_eq!(pair.public_key().spki_hex(), KAT_SPKI_HEX);
-    assert_eq!(pair.public_key().fingerprint(), &KAT_SPKI_HEX[KAT_SPKI_HEX.len() - 32..]);
+    assert_eq!(
+        pair.public_key().fingerprint(),
+        &KAT_SPKI_HEX[KAT_SPKI_HEX.len() - 32..]
+    );
     let jwk = pair.private_jwk();
     assert_eq!((jwk.kty.as_str(), jwk.crv.as_str()), ("EC", "P-256"));
     assert_eq!((jwk.x.as_str(), jwk.y.as_str()), (KAT_X, KAT_Y));
@@ -47,7 +52,13 @@ fn known_pkcs8_reexports_byte_identical() {
     let pair = kat();
     assert_eq!(pair.private_pkcs8_base64().as_str(), KAT_PKCS8_B64);
     assert_eq!(pair.private_pem().as_str(), KAT_PEM);
-    assert_eq!(KeyPair::from_private_text(KAT_PEM).unwrap().public_key().spki_hex(), KAT_SPKI_HEX);
+    assert_eq!(
+        KeyPair::from_private_text(KAT_PEM)
+            .unwrap()
+            .public_key()
+            .spki_hex(),
+        KAT_SPKI_HEX
+    );
 }
 
 #[test]
@@ -70,9 +81,15 @@ fn rfc6979_p256_sha256_sample_vector() {
     let jwk = Jwk {
         kty: "EC".into(),
         crv: "P-256".into(),
-        x: b64url(&hex("60FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6")),
-        y: b64url(&hex("7903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299")),
-        d: Some(b64url(&hex("C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721"))),
+        x: b64url(&hex(
+            "60FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6",
+        )),
+        y: b64url(&hex(
+            "7903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299",
+        )),
+        d: Some(b64url(&hex(
+            "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
+        ))),
     };
     let pair = KeyPair::from_jwk(&jwk).unwrap();
     let sig = pair.sign(b"sample");
@@ -94,7 +111,11 @@ fn generated_keys_round_trip_every_format() {
     let pair = KeyPair::generate().unwrap();
     let public = pair.public_key();
     let hex_form = public.spki_hex();
-    assert_eq!(hex_form.len(), 182, "SPKI of an uncompressed P-256 point is 91 bytes");
+    assert_eq!(
+        hex_form.len(),
+        182,
+        "SPKI of an uncompressed P-256 point is 91 bytes"
+    );
     assert!(hex_form.starts_with("3059301306072a8648ce3d020106082a8648ce3d030107034200"));
     for text in [
         hex_form.clone(),
@@ -113,7 +134,10 @@ fn generated_keys_round_trip_every_format() {
     for text in [b64.as_str(), pem.as_str(), jwk.as_str()] {
         let back = KeyPair::from_private_text(text).unwrap();
         assert_eq!(back.public_key(), public);
-        assert_eq!(back.private_pkcs8_der().as_slice(), pair.private_pkcs8_der().as_slice());
+        assert_eq!(
+            back.private_pkcs8_der().as_slice(),
+            pair.private_pkcs8_der().as_slice()
+        );
     }
 }
 
@@ -122,7 +146,10 @@ fn two_generated_keys_differ() {
     let a = KeyPair::generate().unwrap();
     let b = KeyPair::generate().unwrap();
     assert_ne!(a.public_key(), b.public_key());
-    assert_ne!(a.private_pkcs8_der().as_slice(), b.private_pkcs8_der().as_slice());
+    assert_ne!(
+        a.private_pkcs8_der().as_slice(),
+        b.private_pkcs8_der().as_slice()
+    );
 }
 
 #[test]
@@ -179,7 +206,11 @@ fn malformed_public_keys_are_typed_errors() {
         "{not json",
     ];
     for text in bad {
-        assert_eq!(code_of(PublicKey::parse(text)), Code::InvalidKey, "{text:?}");
+        assert_eq!(
+            code_of(PublicKey::parse(text)),
+            Code::InvalidKey,
+            "{text:?}"
+        );
     }
 }
 
@@ -190,13 +221,23 @@ fn malformed_private_keys_are_typed_errors() {
         base64ct::Base64::decode_vec(KAT_PKCS8_B64).unwrap()
     };
     for cut in [0, 1, 10, 40, der.len() - 1] {
-        assert_eq!(code_of(KeyPair::from_pkcs8_der(&der[..cut])), Code::InvalidKey, "cut {cut}");
+        assert_eq!(
+            code_of(KeyPair::from_pkcs8_der(&der[..cut])),
+            Code::InvalidKey,
+            "cut {cut}"
+        );
     }
     let mut flipped = der.clone();
     flipped[20] ^= 0xff; // inside the algorithm OID
     assert_eq!(code_of(KeyPair::from_pkcs8_der(&flipped)), Code::InvalidKey);
-    assert_eq!(code_of(KeyPair::from_private_text("not base64 !!")), Code::InvalidKey);
-    assert_eq!(code_of(KeyPair::from_private_text(&KAT_PEM[..60])), Code::InvalidKey);
+    assert_eq!(
+        code_of(KeyPair::from_private_text("not base64 !!")),
+        Code::InvalidKey
+    );
+    assert_eq!(
+        code_of(KeyPair::from_private_text(&KAT_PEM[..60])),
+        Code::InvalidKey
+    );
     // A JWK whose public part is someone else's.
     let mut jwk = kat().private_jwk();
     jwk.x = KeyPair::generate().unwrap().public_key().jwk().x.clone();

@@ -9,7 +9,7 @@ use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{KeyError, KeyPair, Jwk, PublicKey, fingerprint_of_hex};
+use super::{Jwk, KeyError, KeyPair, PublicKey, fingerprint_of_hex};
 
 /// The `format` field: tells our files apart from any other JSON.
 pub const FORMAT: &str = "hcp-kit-keypair";
@@ -35,7 +35,11 @@ pub struct KdfParams {
 impl Default for KdfParams {
     /// OWASP's Argon2id recommendation (19 MiB, 2 passes, 1 lane).
     fn default() -> Self {
-        KdfParams { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
+        KdfParams {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
     }
 }
 
@@ -51,11 +55,18 @@ impl KdfParams {
             || self.iterations > Self::MAX_ITERATIONS
             || self.parallelism > Self::MAX_PARALLELISM
         {
-            return Err(KeyError::InvalidFile("key derivation cost is out of bounds".into()));
+            return Err(KeyError::InvalidFile(
+                "key derivation cost is out of bounds".into(),
+            ));
         }
-        let params = argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
-            .map_err(|e| KeyError::InvalidFile(format!("key derivation parameters: {e}")))?;
-        Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+        let params =
+            argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
+                .map_err(|e| KeyError::InvalidFile(format!("key derivation parameters: {e}")))?;
+        Ok(argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            params,
+        ))
     }
 }
 
@@ -142,7 +153,10 @@ pub fn to_json(
     let public = pair.public_key();
     let spki_hex = public.spki_hex();
     let private_key = match options.passphrase.as_ref().map(|p| p.as_str()) {
-        None => PrivatePart { pkcs8_base64: Some(pair.private_pkcs8_base64()), encrypted: None },
+        None => PrivatePart {
+            pkcs8_base64: Some(pair.private_pkcs8_base64()),
+            encrypted: None,
+        },
         Some("") => return Err(KeyError::Validation("the passphrase is empty".into())),
         Some(passphrase) => PrivatePart {
             pkcs8_base64: None,
@@ -156,7 +170,10 @@ pub fn to_json(
         created_at: created_at.into(),
         curve: CURVE.into(),
         fingerprint: public.fingerprint(),
-        public_key: PublicPart { jwk: public.jwk(), spki_hex },
+        public_key: PublicPart {
+            jwk: public.jwk(),
+            spki_hex,
+        },
         private_key,
     };
     serde_json::to_string_pretty(&file)
@@ -175,10 +192,9 @@ pub fn load(json: &str, passphrase: Option<&str>) -> Result<LoadedKeyPair, KeyEr
     let public = PublicKey::parse(&file.public_key.spki_hex)?;
     let key_pair = match (&file.private_key.pkcs8_base64, &file.private_key.encrypted) {
         (Some(b64), None) => {
-            let der = Zeroizing::new(
-                Base64::decode_vec(b64.trim())
-                    .map_err(|_| KeyError::InvalidFile("privateKey.pkcs8Base64 is not base64".into()))?,
-            );
+            let der = Zeroizing::new(Base64::decode_vec(b64.trim()).map_err(|_| {
+                KeyError::InvalidFile("privateKey.pkcs8Base64 is not base64".into())
+            })?);
             KeyPair::from_pkcs8_der(&der)?
         }
         (None, Some(sealed)) => {
@@ -200,7 +216,9 @@ fn parse(json: &str) -> Result<(FileV1, FileInfo), KeyError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| KeyError::InvalidFile(format!("not JSON ({e})")))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(KeyError::InvalidFile(format!("not an {FORMAT} file (missing \"format\")")));
+        return Err(KeyError::InvalidFile(format!(
+            "not an {FORMAT} file (missing \"format\")"
+        )));
     }
     match value.get("version") {
         Some(v) if v.as_u64() == Some(VERSION) => {}
@@ -210,17 +228,24 @@ fn parse(json: &str) -> Result<(FileV1, FileInfo), KeyError> {
     let file: FileV1 =
         serde_json::from_value(value).map_err(|e| KeyError::InvalidFile(e.to_string()))?;
     if file.curve != CURVE {
-        return Err(KeyError::InvalidFile(format!("curve {:?} is not {CURVE}", file.curve)));
+        return Err(KeyError::InvalidFile(format!(
+            "curve {:?} is not {CURVE}",
+            file.curve
+        )));
     }
     check_label("hcpId", &file.hcp_id).map_err(as_file_error)?;
     check_label("createdAt", &file.created_at).map_err(as_file_error)?;
     let public = PublicKey::parse(&file.public_key.spki_hex)?;
     let jwk_public = PublicKey::parse_jwk(&file.public_key.jwk)?;
     if jwk_public != public {
-        return Err(KeyError::InvalidFile("publicKey.jwk and publicKey.spkiHex differ".into()));
+        return Err(KeyError::InvalidFile(
+            "publicKey.jwk and publicKey.spkiHex differ".into(),
+        ));
     }
     if file.fingerprint != fingerprint_of_hex(&public.spki_hex()) {
-        return Err(KeyError::InvalidFile("fingerprint does not match the public key".into()));
+        return Err(KeyError::InvalidFile(
+            "fingerprint does not match the public key".into(),
+        ));
     }
     let info = FileInfo {
         version: file.version,
@@ -233,7 +258,11 @@ fn parse(json: &str) -> Result<(FileV1, FileInfo), KeyError> {
     Ok((file, info))
 }
 
-fn derive_key(passphrase: &str, salt: &[u8], kdf: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+fn derive_key(
+    passphrase: &str,
+    salt: &[u8],
+    kdf: KdfParams,
+) -> Result<Zeroizing<[u8; 32]>, KeyError> {
     let mut key = Zeroizing::new([0u8; 32]);
     kdf.argon2()?
         .hash_password_into(passphrase.as_bytes(), salt, key.as_mut_slice())
@@ -243,7 +272,12 @@ fn derive_key(passphrase: &str, salt: &[u8], kdf: KdfParams) -> Result<Zeroizing
 
 // The public key is the AEAD's associated data: a sealed private key pasted
 // under another public key fails to open instead of loading a mismatched pair.
-fn seal(pair: &KeyPair, passphrase: &str, spki_hex: &str, kdf: KdfParams) -> Result<Sealed, KeyError> {
+fn seal(
+    pair: &KeyPair,
+    passphrase: &str,
+    spki_hex: &str,
+    kdf: KdfParams,
+) -> Result<Sealed, KeyError> {
     let mut salt = [0u8; SALT_LEN];
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut salt).map_err(|e| KeyError::Random(e.to_string()))?;
@@ -252,7 +286,13 @@ fn seal(pair: &KeyPair, passphrase: &str, spki_hex: &str, kdf: KdfParams) -> Res
     let cipher = Aes256Gcm::new((&*key).into());
     let plaintext = pair.private_pkcs8_der();
     let ciphertext = cipher
-        .encrypt(&Nonce::from(nonce), Payload { msg: &plaintext, aad: spki_hex.as_bytes() })
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: &plaintext,
+                aad: spki_hex.as_bytes(),
+            },
+        )
         .map_err(|_| KeyError::Validation("encryption failed".into()))?;
     Ok(Sealed {
         kdf: KDF_NAME.into(),
@@ -283,7 +323,13 @@ fn unseal(sealed: &Sealed, passphrase: &str, spki_hex: &str) -> Result<KeyPair, 
     let cipher = Aes256Gcm::new((&*key).into());
     let plaintext = Zeroizing::new(
         cipher
-            .decrypt(&Nonce::from(nonce), Payload { msg: &ciphertext, aad: spki_hex.as_bytes() })
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad: spki_hex.as_bytes(),
+                },
+            )
             .map_err(|_| KeyError::WrongPassphrase)?,
     );
     KeyPair::from_pkcs8_der(&plaintext)

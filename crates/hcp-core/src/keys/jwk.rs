@@ -43,10 +43,16 @@ impl Jwk {
     /// The uncompressed SEC1 point `04 || x || y` this JWK describes.
     pub(crate) fn sec1_point(&self) -> Result<Vec<u8>, KeyError> {
         if self.kty != "EC" {
-            return Err(invalid_key(format!("JWK kty is {:?}, expected \"EC\"", self.kty)));
+            return Err(invalid_key(format!(
+                "JWK kty is {:?}, expected \"EC\"",
+                self.kty
+            )));
         }
         if self.crv != "P-256" {
-            return Err(invalid_key(format!("JWK crv is {:?}, expected \"P-256\"", self.crv)));
+            return Err(invalid_key(format!(
+                "JWK crv is {:?}, expected \"P-256\"",
+                self.crv
+            )));
         }
         let mut point = Vec::with_capacity(1 + 2 * COORD_LEN);
         point.push(0x04);
@@ -56,7 +62,10 @@ impl Jwk {
     }
 
     pub(crate) fn private_scalar(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
-        let d = self.d.as_deref().ok_or_else(|| invalid_key("JWK has no private part \"d\""))?;
+        let d = self
+            .d
+            .as_deref()
+            .ok_or_else(|| invalid_key("JWK has no private part \"d\""))?;
         Ok(zeroize::Zeroizing::new(decode_coord(d, "d")?))
     }
 }

@@ -15,7 +15,9 @@ use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 use p256::elliptic_curve::Generate;
 use p256::elliptic_curve::sec1::ToSec1Point;
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
 use zeroize::Zeroizing;
 
 /// Length in hex characters of the fingerprint: the tail of the SPKI hex,
@@ -37,14 +39,17 @@ pub struct KeyPair {
 impl core::fmt::Debug for KeyPair {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Never print the secret, even in a debug log.
-        f.debug_struct("KeyPair").field("public", &self.public.spki_hex()).finish_non_exhaustive()
+        f.debug_struct("KeyPair")
+            .field("public", &self.public.spki_hex())
+            .finish_non_exhaustive()
     }
 }
 
 impl KeyPair {
     /// A fresh key pair from the operating system's (or browser's) CSPRNG.
     pub fn generate() -> Result<KeyPair, KeyError> {
-        let secret = p256::SecretKey::try_generate().map_err(|e| KeyError::Random(e.to_string()))?;
+        let secret =
+            p256::SecretKey::try_generate().map_err(|e| KeyError::Random(e.to_string()))?;
         Ok(KeyPair::from_secret(secret))
     }
 
@@ -69,12 +74,13 @@ impl KeyPair {
                 .map_err(|e| invalid_key(format!("not a P-256 PKCS#8 PEM private key ({e})")));
         }
         if text.starts_with('{') {
-            let jwk: Jwk = serde_json::from_str(text)
-                .map_err(|e| invalid_key(format!("not a JWK ({e})")))?;
+            let jwk: Jwk =
+                serde_json::from_str(text).map_err(|e| invalid_key(format!("not a JWK ({e})")))?;
             return KeyPair::from_jwk(&jwk);
         }
         let der = Zeroizing::new(
-            Base64::decode_vec(text).map_err(|_| invalid_key("private key is neither PEM, JWK nor base64"))?,
+            Base64::decode_vec(text)
+                .map_err(|_| invalid_key("private key is neither PEM, JWK nor base64"))?,
         );
         KeyPair::from_pkcs8_der(&der)
     }
@@ -96,7 +102,11 @@ impl KeyPair {
 
     /// Errors with [`KeyError::Mismatch`] unless `public` is this pair's public key.
     pub fn check_public(&self, public: &PublicKey) -> Result<(), KeyError> {
-        if &self.public == public { Ok(()) } else { Err(KeyError::Mismatch) }
+        if &self.public == public {
+            Ok(())
+        } else {
+            Err(KeyError::Mismatch)
+        }
     }
 
     pub fn private_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
@@ -144,7 +154,8 @@ impl KeyPair {
     /// ECDH: the 32-byte x coordinate of the shared point, as WebCrypto's
     /// `deriveBits({name: "ECDH"}, _, 256)` returns it.
     pub fn shared_secret(&self, peer: &PublicKey) -> Zeroizing<[u8; 32]> {
-        let shared = p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), peer.0.as_affine());
+        let shared =
+            p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), peer.0.as_affine());
         let mut out = Zeroizing::new([0u8; 32]);
         out.copy_from_slice(shared.raw_secret_bytes().as_slice());
         out
@@ -180,8 +191,8 @@ impl PublicKey {
                 .map_err(|e| invalid_key(format!("not a P-256 PEM public key ({e})")));
         }
         if text.starts_with('{') {
-            let jwk: Jwk = serde_json::from_str(text)
-                .map_err(|e| invalid_key(format!("not a JWK ({e})")))?;
+            let jwk: Jwk =
+                serde_json::from_str(text).map_err(|e| invalid_key(format!("not a JWK ({e})")))?;
             return PublicKey::parse_jwk(&jwk);
         }
         PublicKey::from_bytes(&decode_hex(text)?)
