@@ -27,11 +27,10 @@ impl Drop for TempDir {
 }
 
 fn openssl(args: &[&str]) -> std::process::Output {
-    let out = Command::new("openssl")
+    Command::new("openssl")
         .args(args)
         .output()
-        .expect("the openssl binary must be installed");
-    out
+        .expect("the openssl binary must be installed")
 }
 
 fn path(p: &Path) -> &str {
