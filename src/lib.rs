@@ -1,1 +1,28 @@
+//! hcp-kit's JavaScript face. Nothing here decides anything: each export
+//! converts its arguments, calls `hcp-core`, and converts the result or the
+//! error back (see `error.rs` for the one place errors cross).
 
+mod convert;
+mod error;
+mod keys;
+
+use wasm_bindgen::prelude::*;
+
+pub use error::is_hcp_error;
+pub use keys::{
+    KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,
+    load_key_pair, verify,
+};
+
+#[wasm_bindgen(start, skip_typescript)]
+fn start() {
+    // Only there to make a bug legible; hcp-kit never panics on input.
+    #[cfg(feature = "panic-hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// The hcp-kit version (the crate version this module was built from).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
