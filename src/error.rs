@@ -31,7 +31,9 @@ export type HcpErrorCode =
  * }
  */
 export interface HcpError extends Error {
+  /** Always `"HcpError"`. */
   name: "HcpError";
+  /** What went wrong, stable across versions. */
   code: HcpErrorCode;
   /** The HTTP status, for errors that came from the backend. */
   status?: number;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Every test hcp-kit has, from a fresh machine: installs what is missing,
+# lints, runs the native, browser, interop, packaging and type tests, then the
+# benchmarks (which print, never fail on a figure). Ends with one summary line.
+source "$(dirname "$0")/lib.sh"
+
+LOG_DIR="$CARGO_TARGET_DIR/test-logs"
+mkdir -p "$LOG_DIR"
+passed=0
+failed=0
+
+# Runs a test step, echoing its output, and adds its counts to the totals.
+# Counts come from the runners' own summaries: cargo/wasm-bindgen-test
+# "test result: ... N passed; M failed", node --test "# pass N" / "# fail M".
+run_tests() {
+  local name="$1"; shift
+  step "$name"
+  local log="$LOG_DIR/${name// /-}.log"
+  set +e
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  local p f
+  p=$(grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -hoE '([0-9]+ failed|^# fail [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  p=${p:-0}; f=${f:-0}
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then echo "no test ran in step '$name'"; f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "-- $name: $p passed, $f failed"
+}
+
+# Checks that are not test runners: any failure counts as one failed test.
+run_check() {
+  local name="$1"; shift
+  step "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "-- $name: FAILED"; fi
+}
+
+bash scripts/install.sh
+
+run_check "rustfmt" cargo fmt --all --check
+run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
+run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --quiet -- -D warnings
+run_tests "cargo test (native)" cargo test --workspace
+run_check "build pkg/ (release, size budget)" bash scripts/build.sh
+run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts
+run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=120
+run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
+  wasm-pack test --headless --chrome --mode no-install
+run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
+run_tests "packaging (npm pack consumer)" node --test tests/packaging/
+
+step "benchmarks (report only)"
+node benches/keygen.mjs || { echo "-- benchmark failed to run"; failed=$((failed + 1)); }
+
+printf '\n'
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,72 @@
+// hcp-kit as an npm consumer gets it: `npm pack` of pkg/, installed from the
+// tarball into a scratch project, then the README's example run verbatim in
+// Node (ESM), plus `require()` and `initSync()`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+let dir;
+
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: "utf8", ...opts });
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "hcp-kit-consumer-"));
+  const tarball = run("npm", ["pack", join(ROOT, "pkg"), "--pack-destination", dir, "--silent"]).trim().split("\n").pop();
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  run("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tarball)], { cwd: dir });
+});
+after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+function readmeExample() {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.split("## Use from JavaScript")[1] ?? "";
+  const block = section.match(/```js\n([\s\S]*?)```/);
+  assert.ok(block, "README has a js example under 'Use from JavaScript'");
+  return block[1];
+}
+
+test("the README example runs against the installed package", () => {
+  const example = readmeExample();
+  assert.match(example, /from "hcp-kit"/);
+  writeFileSync(join(dir, "readme.mjs"), example);
+  const out = run("node", ["readme.mjs"], { cwd: dir }).trim();
+  assert.match(out, /^3059301306072a8648ce3d020106082a8648ce3d030107034200[0-9a-f]{130}$/);
+});
+
+test("the package ships exactly its files, with an exports map", () => {
+  const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hcp-kit/package.json"), "utf8"));
+  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
+  assert.equal(manifest.types, "./hcp_kit.d.ts");
+  const files = run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: dir });
+  const names = JSON.parse(files)[0].files.map((f) => f.path).sort();
+  assert.deepEqual(names, [
+    "LICENSE-APACHE",
+    "LICENSE-MIT",
+    "README.md",
+    "hcp_kit.d.ts",
+    "hcp_kit.js",
+    "hcp_kit_bg.wasm",
+    "hcp_kit_bg.wasm.d.ts",
+    "node.js",
+    "package.json",
+  ]);
+});
+
+test("require() and initSync() work from CommonJS", () => {
+  const script = `
+    const kit = require("hcp-kit");
+    kit.initSync();
+    const kp = kit.generateKeyPair();
+    const file = kp.toJson("hcp-1", { passphrase: "pw" });
+    const back = kit.loadKeyPair(file, "pw");
+    console.log(JSON.stringify({ same: back.publicKeyHex === kp.publicKeyHex, version: kit.version() }));
+  `;
+  writeFileSync(join(dir, "cjs.cjs"), script);
+  const out = JSON.parse(run("node", ["cjs.cjs"], { cwd: dir }));
+  assert.deepEqual(out, { same: true, version: JSON.parse(readFileSync(join(ROOT, "pkg/package.json"))).version });
+});
