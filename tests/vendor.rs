@@ -17,12 +17,26 @@ fn calamine_resolves_to_the_vendored_copy() {
         .split("[[package]]")
         .find(|p| p.contains("\nname = \"calamine\"\n"))
         .expect("calamine is in Cargo.lock");
-    assert!(!entry.contains("source = "), "calamine comes from a registry, not vendor/:\n{entry}");
+    assert!(
+        !entry.contains("source = "),
+        "calamine comes from a registry, not vendor/:\n{entry}"
+    );
 
     let vendored = std::fs::read_to_string(format!("{root}/vendor/calamine/Cargo.toml")).unwrap();
     let core = std::fs::read_to_string(format!("{root}/crates/hcp-core/Cargo.toml")).unwrap();
     let vendored_version = field(&vendored, "[package]", "version").unwrap();
-    let pin = core.lines().find(|l| l.starts_with("calamine")).and_then(|l| l.split('"').nth(1)).unwrap();
-    assert_eq!(pin, format!("={vendored_version}"), "hcp-core pins calamine {pin}, vendor/ holds {vendored_version}");
-    assert!(!vendored.contains("encoding_rs"), "the slim patch is not applied");
+    let pin = core
+        .lines()
+        .find(|l| l.starts_with("calamine"))
+        .and_then(|l| l.split('"').nth(1))
+        .unwrap();
+    assert_eq!(
+        pin,
+        format!("={vendored_version}"),
+        "hcp-core pins calamine {pin}, vendor/ holds {vendored_version}"
+    );
+    assert!(
+        !vendored.contains("encoding_rs"),
+        "the slim patch is not applied"
+    );
 }

@@ -3,5 +3,6 @@
 
 pub mod error;
 pub mod keys;
+pub mod rules;
 
 pub use error::{Code, Coded};

@@ -1,0 +1,82 @@
+//! Email syntax: what a mail server would accept as an address, without DNS.
+//! Internationalized domains and local parts (RFC 6531) are accepted.
+
+use super::{Field, Reason, Violation};
+
+const MAX_LEN: usize = 254;
+const MAX_LOCAL: usize = 64;
+const MAX_LABEL: usize = 63;
+
+fn invalid(raw: &str, why: &str) -> Violation {
+    Violation::new(
+        Field::Email,
+        Reason::InvalidEmail,
+        format!("{raw:?} is not a valid email address: {why}"),
+    )
+}
+
+/// Checks `raw` (already trimmed) and returns it with the domain lowercased.
+pub fn normalize_email(raw: &str) -> Result<String, Violation> {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(raw, "it contains a space"));
+    }
+    if raw.len() > MAX_LEN {
+        return Err(invalid(raw, "it is longer than 254 bytes"));
+    }
+    let (local, domain) = match raw.split_once('@') {
+        Some((l, d)) if !d.contains('@') => (l, d),
+        Some(_) => return Err(invalid(raw, "it has more than one @")),
+        None => return Err(invalid(raw, "it has no @")),
+    };
+    check_local(local).map_err(|why| invalid(raw, why))?;
+    check_domain(domain).map_err(|why| invalid(raw, why))?;
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+fn check_local(local: &str) -> Result<(), &'static str> {
+    if local.is_empty() {
+        return Err("nothing before the @");
+    }
+    if local.len() > MAX_LOCAL {
+        return Err("the part before the @ is longer than 64 bytes");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err("misplaced dot before the @");
+    }
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    if !local.chars().all(atext) {
+        return Err("a character that is not allowed before the @");
+    }
+    Ok(())
+}
+
+fn check_domain(domain: &str) -> Result<(), &'static str> {
+    if domain.is_empty() {
+        return Err("no domain after the @");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return Err("the domain has no dot");
+    }
+    for label in &labels {
+        if label.is_empty() {
+            return Err("misplaced dot in the domain");
+        }
+        if label.len() > MAX_LABEL {
+            return Err("a domain label is longer than 63 bytes");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("a domain label starts or ends with a hyphen");
+        }
+        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return Err("a character that is not allowed in the domain");
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("the domain ends in a number");
+    }
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! The rules a person HCP must satisfy, shared by the browser import and the
+//! server: a row the browser accepts is never rejected by the server for a
+//! different reason, and a hand-made request gets the same checks.
+
+mod countries;
+mod email;
+mod phone;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+pub use email::normalize_email;
+pub use phone::{normalize_country_code, normalize_phone};
+
+/// The fields of a person HCP, named as in the iCure JSON and the import report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    FirstName,
+    LastName,
+    Email,
+    CountryCode,
+    MobilePhone,
+    ParentId,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::CountryCode,
+        Field::MobilePhone,
+        Field::ParentId,
+    ];
+
+    /// The column title the HCP guide uses.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Field::FirstName => "First Name",
+            Field::LastName => "Last Name",
+            Field::Email => "Email Address",
+            Field::CountryCode => "Country Code",
+            Field::MobilePhone => "Mobile Phone",
+            Field::ParentId => "Parent Organization ID",
+        }
+    }
+
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Why a value was refused. The strings are stable (they reach JS and HTTP clients).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    Required,
+    TooLong,
+    ControlCharacter,
+    InvalidEmail,
+    InvalidCountryCode,
+    MissingCountryCode,
+    InvalidPhone,
+    InvalidId,
+    UnknownOrganization,
+    DuplicateInFile,
+    AlreadyExists,
+}
+
+/// One refused value: which field, why, and a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub field: Field,
+    pub code: Reason,
+    pub message: String,
+}
+
+impl Violation {
+    pub fn new(field: Field, code: Reason, message: impl Into<String>) -> Violation {
+        Violation {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// A person as typed (one string per field; empty means absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub country_code: String,
+    pub mobile_phone: String,
+    pub parent_id: String,
+}
+
+impl PersonInput {
+    pub fn get(&self, field: Field) -> &str {
+        match field {
+            Field::FirstName => &self.first_name,
+            Field::LastName => &self.last_name,
+            Field::Email => &self.email,
+            Field::CountryCode => &self.country_code,
+            Field::MobilePhone => &self.mobile_phone,
+            Field::ParentId => &self.parent_id,
+        }
+    }
+
+    pub fn get_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::FirstName => &mut self.first_name,
+            Field::LastName => &mut self.last_name,
+            Field::Email => &mut self.email,
+            Field::CountryCode => &mut self.country_code,
+            Field::MobilePhone => &mut self.mobile_phone,
+            Field::ParentId => &mut self.parent_id,
+        }
+    }
+}
+
+/// A person that passed every rule, in normalized form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// E.164, e.g. `+32475123456`.
+    pub phone: Option<String>,
+    pub parent_id: Option<String>,
+}
+
+/// What the rules need beyond the row itself.
+#[derive(Debug, Clone)]
+pub struct RuleContext {
+    /// Longest accepted value, in characters.
+    pub max_chars: usize,
+    /// When known, the organizations a parent id must be one of (lowercase ids).
+    pub organizations: Option<HashSet<String>>,
+}
+
+impl Default for RuleContext {
+    fn default() -> Self {
+        RuleContext {
+            max_chars: 1024,
+            organizations: None,
+        }
+    }
+}
+
+/// Checks every field of `input` and returns the normalized person, or every
+/// violation found (not just the first).
+pub fn validate_person(input: &PersonInput, ctx: &RuleContext) -> Result<Person, Vec<Violation>> {
+    let mut violations = Vec::new();
+    for field in Field::ALL {
+        let value = input.get(field);
+        if value.chars().count() > ctx.max_chars {
+            violations.push(Violation::new(
+                field,
+                Reason::TooLong,
+                format!(
+                    "{} is longer than {} characters",
+                    field.title(),
+                    ctx.max_chars
+                ),
+            ));
+        } else if value.chars().any(char::is_control) {
+            violations.push(Violation::new(
+                field,
+                Reason::ControlCharacter,
+                format!(
+                    "{} contains a control character (line break, tab, ...)",
+                    field.title()
+                ),
+            ));
+        }
+    }
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+
+    let mut required = |field: Field| {
+        let v = input.get(field).trim();
+        if v.is_empty() {
+            violations.push(Violation::new(
+                field,
+                Reason::Required,
+                format!("{} is required", field.title()),
+            ));
+        }
+        v.to_owned()
+    };
+    let first_name = required(Field::FirstName);
+    let last_name = required(Field::LastName);
+    let email = match input.email.trim() {
+        "" => {
+            violations.push(Violation::new(
+                Field::Email,
+                Reason::Required,
+                "Email Address is required",
+            ));
+            None
+        }
+        raw => normalize_email(raw).map_err(|v| violations.push(v)).ok(),
+    };
+    let country = normalize_country_code(&input.country_code);
+    let phone = match (input.mobile_phone.trim(), country) {
+        (_, Err(bad_country)) => {
+            // Reported once, on the country code, rather than again on the phone.
+            violations.push(bad_country);
+            None
+        }
+        ("", Ok(_)) => None,
+        (raw, Ok(country)) => normalize_phone(raw, country)
+            .map_err(|v| violations.push(v))
+            .ok(),
+    };
+    let parent_id = match input.parent_id.trim() {
+        "" => None,
+        raw => check_parent(raw, ctx).map_err(|v| violations.push(v)).ok(),
+    };
+    match (violations.is_empty(), email) {
+        (true, Some(email)) => Ok(Person {
+            first_name,
+            last_name,
+            email,
+            phone,
+            parent_id,
+        }),
+        _ => Err(violations),
+    }
+}
+
+/// Whether `id` is shaped like the ids the backend gives (a UUID, any case).
+pub fn is_well_formed_id(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn check_parent(raw: &str, ctx: &RuleContext) -> Result<String, Violation> {
+    if !is_well_formed_id(raw) {
+        return Err(Violation::new(
+            Field::ParentId,
+            Reason::InvalidId,
+            format!("Parent Organization ID {raw:?} is not a well-formed id (expected a UUID)"),
+        ));
+    }
+    let id = raw.to_ascii_lowercase();
+    match &ctx.organizations {
+        Some(known) if !known.contains(&id) => Err(Violation::new(
+            Field::ParentId,
+            Reason::UnknownOrganization,
+            format!("no organization with id {id} in this database"),
+        )),
+        _ => Ok(id),
+    }
+}

@@ -1,0 +1,97 @@
+//! Mobile numbers in E.164: `+`, a calling code, the subscriber number, at
+//! most 15 digits. Input may be national ("0475 12 34 56" with a country
+//! code) or international ("+32 475...", "0032 475...").
+
+use super::countries;
+use super::{Field, Reason, Violation};
+
+const MIN_DIGITS: usize = 6;
+const MAX_DIGITS: usize = 15;
+
+/// Reads a Country Code cell: "+32", "32", "0032" or "BE". Empty is `None`.
+pub fn normalize_country_code(raw: &str) -> Result<Option<u16>, Violation> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        Violation::new(
+            Field::CountryCode,
+            Reason::InvalidCountryCode,
+            format!("{raw:?} is not a country code (use +32, 32 or BE)"),
+        )
+    };
+    if raw.len() == 2 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
+        return countries::for_region(raw).map(Some).ok_or_else(invalid);
+    }
+    let digits = raw
+        .strip_prefix('+')
+        .or_else(|| raw.strip_prefix("00"))
+        .unwrap_or(raw);
+    if digits.is_empty() || digits.len() > 3 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    match digits.parse::<u16>() {
+        Ok(code) if countries::is_calling_code(code) => Ok(Some(code)),
+        _ => Err(invalid()),
+    }
+}
+
+/// Normalizes a Mobile Phone cell (trimmed, non-empty) to E.164.
+pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violation> {
+    let invalid = |why: &str| {
+        Violation::new(
+            Field::MobilePhone,
+            Reason::InvalidPhone,
+            format!("{raw:?} is not a valid phone number: {why}"),
+        )
+    };
+    let (international, rest) = match raw.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '\u{a0}' | '.' | '-' | '(' | ')' | '/' => {}
+            _ => {
+                return Err(invalid(
+                    "only digits, spaces, dots, dashes and parentheses are allowed",
+                ));
+            }
+        }
+    }
+    let full = if international {
+        digits
+    } else if let Some(after) = digits.strip_prefix("00") {
+        after.to_owned()
+    } else {
+        let Some(code) = country else {
+            return Err(Violation::new(
+                Field::MobilePhone,
+                Reason::MissingCountryCode,
+                format!(
+                    "{raw:?} is a national number: fill in the Country Code, or write it as +<code>..."
+                ),
+            ));
+        };
+        // The national trunk prefix 0 is not part of the E.164 number, except
+        // in Italy (and San Marino, the Vatican) where it is dialled from abroad too.
+        let national = match code {
+            39 | 378 | 379 => digits.as_str(),
+            _ => digits.strip_prefix('0').unwrap_or(&digits),
+        };
+        format!("{code}{national}")
+    };
+    if full.len() < MIN_DIGITS {
+        return Err(invalid("too few digits"));
+    }
+    if full.len() > MAX_DIGITS {
+        return Err(invalid("more than 15 digits"));
+    }
+    if countries::prefix_of(&full).is_none() {
+        return Err(invalid("it does not start with a country calling code"));
+    }
+    Ok(format!("+{full}"))
+}
