@@ -19,7 +19,13 @@ export type HcpErrorCode =
   | "UnsupportedVersion"
   | "PassphraseRequired"
   | "WrongPassphrase"
-  | "Random";
+  | "Random"
+  | "Empty"
+  | "UnsupportedFormat"
+  | "Encrypted"
+  | "TooLarge"
+  | "MissingColumns"
+  | "SheetNotFound";
 
 /**
  * Every failure hcp-kit throws: a real `Error` (with a stack) whose `name` is

@@ -13,6 +13,12 @@ pub enum Code {
     PassphraseRequired,
     WrongPassphrase,
     Random,
+    Empty,
+    UnsupportedFormat,
+    Encrypted,
+    TooLarge,
+    MissingColumns,
+    SheetNotFound,
 }
 
 impl Code {
@@ -26,6 +32,12 @@ impl Code {
             Code::PassphraseRequired => "PassphraseRequired",
             Code::WrongPassphrase => "WrongPassphrase",
             Code::Random => "Random",
+            Code::Empty => "Empty",
+            Code::UnsupportedFormat => "UnsupportedFormat",
+            Code::Encrypted => "Encrypted",
+            Code::TooLarge => "TooLarge",
+            Code::MissingColumns => "MissingColumns",
+            Code::SheetNotFound => "SheetNotFound",
         }
     }
 
@@ -39,6 +51,12 @@ impl Code {
         Code::PassphraseRequired,
         Code::WrongPassphrase,
         Code::Random,
+        Code::Empty,
+        Code::UnsupportedFormat,
+        Code::Encrypted,
+        Code::TooLarge,
+        Code::MissingColumns,
+        Code::SheetNotFound,
     ];
 }
 

@@ -2,6 +2,7 @@
 //! reference server both call into it, so a rule lives in exactly one place.
 
 pub mod error;
+pub mod import;
 pub mod keys;
 pub mod rules;
 

@@ -1,0 +1,374 @@
+//! HCP import: any accepted spreadsheet in, every data row out exactly once,
+//! either accepted (normalized) or rejected with its row number and every
+//! reason. Nothing here does I/O; bytes in, report out.
+
+mod cell;
+mod error;
+mod header;
+mod report;
+mod sniff;
+mod text;
+mod workbook;
+mod xml2003;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+pub use error::ImportError;
+pub use report::rejections_csv;
+
+use crate::rules::{Field, Person, PersonInput, Reason, RuleContext, Violation, validate_person};
+
+/// The formats hcp-kit reads, as detected from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    /// Excel 2003 XML (SpreadsheetML).
+    Xml,
+    /// Delimited text (.csv, .txt).
+    Csv,
+}
+
+/// Caps that keep a hostile or mistaken file from exhausting the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_rows: u64,
+    pub max_columns: usize,
+    pub max_cell_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 50 * 1024 * 1024, max_rows: 1_000_000, max_columns: 64, max_cell_chars: 1024 }
+    }
+}
+
+/// What the caller knows besides the file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Sheet to read; the first one when `None`.
+    pub sheet: Option<String>,
+    pub limits: Limits,
+    /// Emails already in the database (compared case-insensitively).
+    pub existing_emails: Vec<String>,
+    /// Phones already in the database (compared in E.164).
+    pub existing_phones: Vec<String>,
+    /// When given, a Parent Organization ID must be one of these.
+    pub organization_ids: Option<Vec<String>>,
+}
+
+/// Parse progress, reported every few thousand rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// Data rows read so far.
+    pub rows: u64,
+    /// Bytes of input consumed, when the reader knows it (else 0 until done).
+    pub bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// A column of the header row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnInfo {
+    /// 0-based column position.
+    pub index: usize,
+    pub header: String,
+    /// The field it was matched to, if any.
+    pub field: Option<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WarningCode {
+    Windows1252,
+    UnknownColumns,
+    DuplicateColumn,
+    ColumnsIgnored,
+    NoDataRows,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: WarningCode,
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning { code, message: message.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedRow {
+    /// The spreadsheet's own 1-based row number (header counted).
+    pub row: u64,
+    #[serde(flatten)]
+    pub person: Person,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    pub row: u64,
+    /// The row's values as typed.
+    pub values: PersonInput,
+    pub reasons: Vec<Violation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Non-empty data rows (header excluded) = accepted + rejected.
+    pub rows: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub format: Format,
+    pub sheet: Option<String>,
+    pub columns: Vec<ColumnInfo>,
+    pub accepted: Vec<AcceptedRow>,
+    pub rejected: Vec<RejectedRow>,
+    pub warnings: Vec<Warning>,
+    pub stats: Stats,
+}
+
+/// How often progress is reported, in rows.
+const PROGRESS_EVERY: u64 = 4096;
+
+/// Where readers deliver rows: it skips blank rows, takes the first
+/// non-empty one as the header, validates the rest, and enforces the limits.
+pub(crate) struct RowSink<'a> {
+    limits: Limits,
+    rules: RuleContext,
+    mapping: Option<header::Mapping>,
+    candidates: Vec<(u64, PersonInput, Person)>,
+    rejected: Vec<RejectedRow>,
+    warnings: Vec<Warning>,
+    ignored_columns: bool,
+    rows: u64,
+    total_bytes: u64,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl RowSink<'_> {
+    pub(crate) fn max_columns(&self) -> usize {
+        self.limits.max_columns
+    }
+
+    pub(crate) fn note_ignored_column(&mut self) {
+        self.ignored_columns = true;
+    }
+
+    pub(crate) fn row(
+        &mut self,
+        number: u64,
+        cells: impl IntoIterator<Item = String>,
+        bytes_done: u64,
+    ) -> Result<(), ImportError> {
+        let mut cells: Vec<String> = cells.into_iter().collect();
+        if cells.len() > self.limits.max_columns {
+            if cells.iter().skip(self.limits.max_columns).any(|c| !c.trim().is_empty()) {
+                self.ignored_columns = true;
+            }
+            cells.truncate(self.limits.max_columns);
+        }
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Ok(());
+        }
+        let Some(mapping) = &self.mapping else {
+            let mapping = header::map(&cells, &mut self.warnings);
+            let missing: Vec<&'static str> = [Field::FirstName, Field::LastName, Field::Email]
+                .into_iter()
+                .filter(|f| mapping.by_field[f.index()].is_none())
+                .map(Field::title)
+                .collect();
+            if !missing.is_empty() {
+                return Err(ImportError::MissingColumns(missing));
+            }
+            self.mapping = Some(mapping);
+            return Ok(());
+        };
+        self.rows += 1;
+        if self.rows > self.limits.max_rows {
+            return Err(ImportError::TooLarge(format!("more than {} data rows", self.limits.max_rows)));
+        }
+        let mut input = PersonInput::default();
+        for field in Field::ALL {
+            if let Some(value) = mapping.by_field[field.index()].and_then(|i| cells.get_mut(i)) {
+                *input.get_mut(field) = std::mem::take(value);
+            }
+        }
+        match validate_person(&input, &self.rules) {
+            Ok(person) => self.candidates.push((number, input, person)),
+            Err(reasons) => self.rejected.push(RejectedRow { row: number, values: input, reasons }),
+        }
+        if self.rows % PROGRESS_EVERY == 0 {
+            (self.progress)(Progress { rows: self.rows, bytes: bytes_done, total_bytes: self.total_bytes });
+        }
+        Ok(())
+    }
+}
+
+/// Parses and validates an import file. `progress` is called every few
+/// thousand rows (and once at the end).
+pub fn parse_import(
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport, ImportError> {
+    let limits = options.limits;
+    let total_bytes = bytes.len() as u64;
+    if total_bytes > limits.max_bytes {
+        return Err(ImportError::TooLarge(format!(
+            "the file is {:.1} MB, over the {:.1} MB limit",
+            total_bytes as f64 / 1e6,
+            limits.max_bytes as f64 / 1e6
+        )));
+    }
+    let format = sniff::sniff(bytes)?;
+    let rules = RuleContext {
+        max_chars: limits.max_cell_chars,
+        organizations: options
+            .organization_ids
+            .as_ref()
+            .map(|ids| ids.iter().map(|id| id.trim().to_ascii_lowercase()).collect()),
+    };
+    let mut sink = RowSink {
+        limits,
+        rules,
+        mapping: None,
+        candidates: Vec::new(),
+        rejected: Vec::new(),
+        warnings: Vec::new(),
+        ignored_columns: false,
+        rows: 0,
+        total_bytes,
+        progress,
+    };
+    let sheet = match format {
+        Format::Csv => {
+            if options.sheet.is_some() {
+                return Err(ImportError::Validation("a CSV or text file has no sheets".into()));
+            }
+            let mut warnings = Vec::new();
+            let text = text::decode(bytes, &mut warnings)?;
+            sink.warnings.extend(warnings);
+            text::read(&text, &mut sink)?;
+            None
+        }
+        Format::Xml => {
+            let names = xml2003::sheet_names(bytes)?;
+            let index = match &options.sheet {
+                Some(w) => names
+                    .iter()
+                    .position(|n| n == w)
+                    .ok_or_else(|| ImportError::SheetNotFound(w.clone(), names.join(", ")))?,
+                None => 0,
+            };
+            let name = names.get(index).cloned().ok_or_else(|| error::invalid("the workbook has no sheet"))?;
+            xml2003::read(bytes, index, &mut sink)?;
+            Some(name)
+        }
+        Format::Xlsx | Format::Xlsb | Format::Ods => {
+            workbook::check_zip_expansion(bytes, limits.max_bytes)?;
+            Some(workbook::read(bytes, format, options.sheet.as_deref(), &mut sink)?)
+        }
+        Format::Xls => Some(workbook::read(bytes, format, options.sheet.as_deref(), &mut sink)?),
+    };
+    if sink.mapping.is_none() {
+        return Err(ImportError::Empty);
+    }
+    if sink.ignored_columns {
+        sink.warnings.push(Warning::new(
+            WarningCode::ColumnsIgnored,
+            format!("columns after the {}th were ignored", limits.max_columns),
+        ));
+    }
+    if sink.rows == 0 {
+        sink.warnings.push(Warning::new(WarningCode::NoDataRows, "the file has a header row but no data rows"));
+    }
+    (sink.progress)(Progress { rows: sink.rows, bytes: total_bytes, total_bytes });
+    let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
+    let (accepted, mut rejected) = settle_duplicates(sink.candidates, options);
+    rejected.extend(sink.rejected);
+    rejected.sort_by_key(|r| r.row);
+    let stats = Stats {
+        rows: sink.rows,
+        accepted: accepted.len() as u64,
+        rejected: rejected.len() as u64,
+        bytes: total_bytes,
+    };
+    Ok(ImportReport { format, sheet, columns, accepted, rejected, warnings: sink.warnings, stats })
+}
+
+/// Rows that are valid alone but share an email or a phone with another row
+/// (both are rejected, each naming the other) or with the database.
+fn settle_duplicates(
+    candidates: Vec<(u64, PersonInput, Person)>,
+    options: &ImportOptions,
+) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
+    let existing_emails: HashSet<String> = options.existing_emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let existing_phones: HashSet<String> = options
+        .existing_phones
+        .iter()
+        .map(|p| crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned()))
+        .collect();
+    let mut by_email: HashMap<String, Vec<u64>> = HashMap::new();
+    let mut by_phone: HashMap<&str, Vec<u64>> = HashMap::new();
+    for (row, _, person) in &candidates {
+        by_email.entry(person.email.to_lowercase()).or_default().push(*row);
+        if let Some(phone) = &person.phone {
+            by_phone.entry(phone.as_str()).or_default().push(*row);
+        }
+    }
+    let others = |rows: &[u64], me: u64| -> String {
+        rows.iter().filter(|&&r| r != me).map(u64::to_string).collect::<Vec<_>>().join(", ")
+    };
+    let mut verdicts: Vec<Vec<Violation>> = Vec::with_capacity(candidates.len());
+    for (row, _, person) in &candidates {
+        let mut reasons = Vec::new();
+        let email = person.email.to_lowercase();
+        if let Some(rows) = by_email.get(&email).filter(|r| r.len() > 1) {
+            reasons.push(Violation::new(
+                Field::Email,
+                Reason::DuplicateInFile,
+                format!("the same Email Address is on row {}", others(rows, *row)),
+            ));
+        }
+        if existing_emails.contains(&email) {
+            reasons.push(Violation::new(Field::Email, Reason::AlreadyExists, "an HCP with this Email Address already exists"));
+        }
+        if let Some(phone) = &person.phone {
+            if let Some(rows) = by_phone.get(phone.as_str()).filter(|r| r.len() > 1) {
+                reasons.push(Violation::new(
+                    Field::MobilePhone,
+                    Reason::DuplicateInFile,
+                    format!("the same Mobile Phone is on row {}", others(rows, *row)),
+                ));
+            }
+            if existing_phones.contains(phone) {
+                reasons.push(Violation::new(Field::MobilePhone, Reason::AlreadyExists, "an HCP with this Mobile Phone already exists"));
+            }
+        }
+        verdicts.push(reasons);
+    }
+    let mut accepted = Vec::with_capacity(candidates.len());
+    let mut rejected = Vec::new();
+    for ((row, values, person), reasons) in candidates.into_iter().zip(verdicts) {
+        if reasons.is_empty() {
+            accepted.push(AcceptedRow { row, person });
+        } else {
+            rejected.push(RejectedRow { row, values, reasons });
+        }
+    }
+    (accepted, rejected)
+}

@@ -1,0 +1,132 @@
+//! Delimited text (.csv, .txt): decoding, delimiter sniffing, Excel's `sep=`
+//! line, quoted fields with line breaks. Row numbers are those a spreadsheet
+//! shows when it opens the file: one per record, blank lines included.
+
+use super::error::{ImportError, invalid};
+use super::{RowSink, Warning, WarningCode};
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+const SNIFF_LINES: usize = 20;
+
+/// Windows-1252 bytes 0x80..=0x9F (the rest of the range equals Latin-1).
+/// The five undefined bytes decode to their C1 controls, as WHATWG does.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’',
+    '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// Decodes `bytes` to text: BOM first (UTF-8, UTF-16LE/BE), then strict
+/// UTF-8, else Windows-1252 with a warning.
+pub(crate) fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String, ImportError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map_err(|_| invalid("the file says UTF-8 but is not"));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(_) => {
+            warnings.push(Warning::new(
+                WarningCode::Windows1252,
+                "the file is not UTF-8; it was read as Windows-1252 (Western European). Save it as \"CSV UTF-8\" if accents look wrong",
+            ));
+            Ok(bytes
+                .iter()
+                .map(|&b| match b {
+                    0x80..=0x9F => CP1252_HIGH.get(usize::from(b - 0x80)).copied().unwrap_or('\u{FFFD}'),
+                    _ => char::from(b),
+                })
+                .collect())
+        }
+    }
+}
+
+fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, ImportError> {
+    if bytes.len() % 2 != 0 {
+        return Err(invalid("UTF-16 text with an odd number of bytes"));
+    }
+    let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|_| invalid("UTF-16 text with an unpaired surrogate"))
+}
+
+/// Excel's `sep=;` first line names the delimiter and is not a row.
+fn sep_line(text: &str) -> Option<(u8, &str)> {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let first = first.trim_end_matches('\r');
+    let delim = first.strip_prefix("sep=").or_else(|| first.strip_prefix("SEP="))?;
+    match delim.as_bytes() {
+        [d] => Some((*d, rest)),
+        _ => None,
+    }
+}
+
+/// Picks the delimiter that splits the first lines most consistently: the
+/// same non-zero count on every line wins, then the highest count.
+fn sniff_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(SNIFF_LINES).collect();
+    let counts = |d: u8| -> Vec<usize> {
+        lines
+            .iter()
+            .map(|line| {
+                let mut quoted = false;
+                line.bytes()
+                    .filter(|&b| {
+                        if b == b'"' {
+                            quoted = !quoted;
+                        }
+                        b == d && !quoted
+                    })
+                    .count()
+            })
+            .collect()
+    };
+    DELIMITERS
+        .iter()
+        .map(|&d| {
+            let c = counts(d);
+            let min = c.iter().copied().min().unwrap_or(0);
+            let consistent = min > 0 && c.iter().all(|&n| n == min);
+            (consistent, min, c.first().copied().unwrap_or(0), d)
+        })
+        .max_by_key(|&(consistent, min, first, d)| {
+            // Earlier delimiters win ties (comma first).
+            let order = DELIMITERS.iter().position(|&x| x == d).map_or(0, |p| DELIMITERS.len() - p);
+            (consistent, min, first, order)
+        })
+        .map_or(b',', |(.., d)| d)
+}
+
+pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
+    let (delimiter, body, mut row) = match sep_line(text) {
+        Some((d, rest)) => (d, rest, 0u64),
+        None => (sniff_delimiter(text), text, 0u64),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(body.as_bytes());
+    let mut record = csv::StringRecord::new();
+    // The csv crate skips blank lines; count them back in from line numbers.
+    let mut next_line = 1u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(invalid(format!("CSV: {e}"))),
+        }
+        let start_line = record.position().map_or(next_line, |p| p.line());
+        row += 1 + start_line.saturating_sub(next_line);
+        let inner_breaks: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+        next_line = start_line + 1 + inner_breaks as u64;
+        let bytes = record.position().map_or(0, |p| p.byte());
+        sink.row(row, record.iter().map(str::to_owned), bytes)?;
+    }
+    Ok(())
+}

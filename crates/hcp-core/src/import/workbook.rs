@@ -1,0 +1,153 @@
+//! .xlsx, .xlsb, .xls and .ods through calamine. xlsx and xlsb are streamed
+//! cell by cell: a small file may declare a sheet of 1,048,576 x 16,384 cells,
+//! so the declared dimension is never allocated. xls and ods are parsed whole
+//! by calamine (it has no streaming reader for them) into a sparse range
+//! bounded by the cells actually present.
+
+use std::io::Cursor;
+
+use calamine::{DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+
+use super::cell;
+use super::error::{ImportError, invalid};
+use super::{Format, RowSink};
+
+/// Zip bombs: the declared uncompressed size of all parts, at most this many
+/// times the limit on the file itself.
+const MAX_EXPANSION: u64 = 20;
+
+pub(crate) fn check_zip_expansion(bytes: &[u8], max_bytes: u64) -> Result<(), ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| invalid(format!("zip: {e}")))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| invalid(format!("zip: {e}")))?;
+        total = total.saturating_add(entry.size());
+    }
+    let cap = max_bytes.saturating_mul(MAX_EXPANSION);
+    if total > cap {
+        return Err(ImportError::TooLarge(format!(
+            "the workbook expands to {} MB, over the {} MB limit",
+            total / 1_000_000,
+            cap / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
+fn pick_sheet(names: Vec<String>, wanted: Option<&str>) -> Result<String, ImportError> {
+    match wanted {
+        Some(w) => names.iter().find(|n| n.as_str() == w).cloned().ok_or_else(|| {
+            ImportError::SheetNotFound(w.to_owned(), names.join(", "))
+        }),
+        None => names.into_iter().next().ok_or_else(|| invalid("the workbook has no sheet")),
+    }
+}
+
+/// Groups a row-major stream of `(row, col, text)` into rows for the sink.
+struct RowBuilder {
+    row: Option<u32>,
+    cells: Vec<String>,
+}
+
+impl RowBuilder {
+    fn new() -> Self {
+        RowBuilder { row: None, cells: Vec::new() }
+    }
+
+    fn push(&mut self, sink: &mut RowSink<'_>, row: u32, col: u32, text: String) -> Result<(), ImportError> {
+        if self.row != Some(row) {
+            self.flush(sink)?;
+            self.row = Some(row);
+        }
+        let col = col as usize;
+        if col >= sink.max_columns() {
+            if !text.trim().is_empty() {
+                sink.note_ignored_column();
+            }
+            return Ok(());
+        }
+        if col >= self.cells.len() {
+            self.cells.resize(col + 1, String::new());
+        }
+        if let Some(slot) = self.cells.get_mut(col) {
+            *slot = text;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
+        if let Some(row) = self.row.take() {
+            sink.row(u64::from(row) + 1, std::mem::take(&mut self.cells), 0)?;
+        }
+        Ok(())
+    }
+}
+
+fn stream<'a, E: std::fmt::Display>(
+    sink: &mut RowSink<'_>,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+) -> Result<(), ImportError> {
+    let mut rows = RowBuilder::new();
+    while let Some(c) = next().map_err(|e| invalid(e))? {
+        let (row, col) = c.get_position();
+        let value = c.get_value();
+        if matches!(value, DataRef::Empty) {
+            continue;
+        }
+        rows.push(sink, row, col, cell::text(calamine::Data::from(value.clone())))?;
+    }
+    rows.flush(sink)
+}
+
+fn used_cells(sink: &mut RowSink<'_>, range: &calamine::Range<calamine::Data>) -> Result<(), ImportError> {
+    let mut rows = RowBuilder::new();
+    for (r, c, data) in range.used_cells() {
+        let (start_row, start_col) = range.start().unwrap_or((0, 0));
+        let row = u32::try_from(r).ok().and_then(|r| r.checked_add(start_row)).ok_or_else(|| invalid("row out of range"))?;
+        let col = u32::try_from(c).ok().and_then(|c| c.checked_add(start_col)).ok_or_else(|| invalid("column out of range"))?;
+        rows.push(sink, row, col, cell::text(data.clone()))?;
+    }
+    rows.flush(sink)
+}
+
+/// Reads the chosen (or first) sheet; returns its name.
+pub(crate) fn read(bytes: &[u8], format: Format, sheet: Option<&str>, sink: &mut RowSink<'_>) -> Result<String, ImportError> {
+    let cursor = Cursor::new(bytes);
+    match format {
+        Format::Xlsx => {
+            let mut wb = Xlsx::new(cursor).map_err(invalid)?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            let mut cells = wb.worksheet_cells_reader(&name).map_err(invalid)?;
+            stream(sink, || cells.next_cell())?;
+            Ok(name)
+        }
+        Format::Xlsb => {
+            let mut wb = Xlsb::new(cursor).map_err(invalid)?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            let mut cells = wb.worksheet_cells_reader(&name).map_err(invalid)?;
+            stream(sink, || cells.next_cell())?;
+            Ok(name)
+        }
+        Format::Xls => {
+            let mut wb = Xls::new(cursor).map_err(|e| match e {
+                calamine::XlsError::Password => ImportError::Encrypted,
+                e => invalid(e),
+            })?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            let range = wb.worksheet_range(&name).map_err(invalid)?;
+            used_cells(sink, &range)?;
+            Ok(name)
+        }
+        Format::Ods => {
+            let mut wb = Ods::new(cursor).map_err(|e| match e {
+                calamine::OdsError::Password => ImportError::Encrypted,
+                e => invalid(e),
+            })?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            let range = wb.worksheet_range(&name).map_err(invalid)?;
+            used_cells(sink, &range)?;
+            Ok(name)
+        }
+        Format::Xml | Format::Csv => Err(invalid("not a binary workbook")),
+    }
+}
