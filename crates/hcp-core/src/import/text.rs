@@ -103,30 +103,42 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
-    let (delimiter, body, mut row) = match sep_line(text) {
-        Some((d, rest)) => (d, rest, 0u64),
-        None => (sniff_delimiter(text), text, 0u64),
+    let (delimiter, body) = match sep_line(text) {
+        Some((d, rest)) => (d, rest),
+        None => (sniff_delimiter(text), text),
     };
+    let mut row;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(body.as_bytes());
     let mut record = csv::StringRecord::new();
-    // The csv crate skips blank lines; count them back in from line numbers.
-    let mut next_line = 1u64;
+    // csv's record positions do not count blank lines or CRLF faithfully, so
+    // the row is derived from the line breaks before the record's end: the
+    // physical line, minus the breaks inside quoted fields so far (a
+    // spreadsheet shows such a record as one row).
+    let body_bytes = body.as_bytes();
+    let (mut scanned, mut breaks_before, mut inner_so_far) = (0usize, 0u64, 0u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(invalid(format!("CSV: {e}"))),
         }
-        let start_line = record.position().map_or(next_line, |p| p.line());
-        row += 1 + start_line.saturating_sub(next_line);
-        let inner_breaks: usize = record.iter().map(|f| f.matches('\n').count()).sum();
-        next_line = start_line + 1 + inner_breaks as u64;
-        let bytes = record.position().map_or(0, |p| p.byte());
-        sink.row(row, record.iter().map(str::to_owned), bytes)?;
+        let after = usize::try_from(reader.position().byte()).unwrap_or(body_bytes.len()).min(body_bytes.len());
+        // The reader stops just past the first byte of the record's terminator.
+        let end = match body_bytes.get(after.wrapping_sub(1)) {
+            Some(b'\r' | b'\n') => after - 1,
+            _ => after,
+        };
+        let from = scanned.min(end);
+        breaks_before += body_bytes.get(from..end).map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count()) as u64;
+        scanned = scanned.max(end);
+        let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+        row = breaks_before + 1 - inner - inner_so_far;
+        inner_so_far += inner;
+        sink.row(row, record.iter().map(str::to_owned), after as u64)?;
     }
     Ok(())
 }
