@@ -29,3 +29,31 @@ soffice --headless -env:UserInstallation="file://$TMP/profile" --infilter="$IN" 
   --convert-to 'csv:Text - txt - csv (StarCalc):59,34,76,1' --outdir "$TMP" "$SRC" >/dev/null
 { printf 'sep=;\r\n'; cat "$TMP/canonical.csv"; } > "$DIR/canonical-semicolon.csv"
 ls -l "$DIR"
+# Numbers as numbers (no text columns): LibreOffice stores numeric cells, so the
+# reader's number-to-text rule is exercised (no "32.0", no "1.23E+15").
+soffice --headless -env:UserInstallation="file://$TMP/profile" --infilter='CSV:44,34,76,1' \
+  --convert-to "xlsx:Calc MS Excel 2007 XML" --outdir "$TMP" "$DIR/numbers.csv" >/dev/null
+mv "$TMP/numbers.xlsx" "$DIR/numbers.xlsx"
+soffice --headless -env:UserInstallation="file://$TMP/profile" --infilter='CSV:44,34,76,1' \
+  --convert-to "ods:calc8" --outdir "$TMP" "$DIR/numbers.csv" >/dev/null
+mv "$TMP/numbers.ods" "$DIR/numbers.ods"
+# A password-protected workbook (ECMA-376 agile encryption, as Excel writes it),
+# made by msoffcrypto-tool from PyPI.
+python3 -m pip show msoffcrypto-tool >/dev/null 2>&1 || python3 -m pip install -q msoffcrypto-tool
+msoffcrypto-tool -e -p secret "$DIR/canonical.xlsx" "$DIR/encrypted.xlsx"
+# A 6 KB workbook that declares the largest possible sheet (A1:XFD1048576) and
+# has a cell in its last column and row: readers must not allocate the dimension.
+python3 - "$DIR/canonical.xlsx" "$DIR/huge-dimension.xlsx" <<'PY'
+import re, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "xl/worksheets/sheet1.xml":
+            xml = data.decode()
+            xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+            far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far away</t></is></c></row>'
+            xml = xml.replace("</sheetData>", far + "</sheetData>")
+            data = xml.encode()
+        zout.writestr(item, data)
+PY

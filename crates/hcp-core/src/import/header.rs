@@ -5,36 +5,101 @@ use super::{ColumnInfo, Warning, WarningCode};
 use crate::rules::Field;
 
 const SYNONYMS: &[(Field, &[&str])] = &[
-    (Field::FirstName, &["firstname", "givenname", "first", "forename", "prenom", "voornaam", "vorname"]),
-    (Field::LastName, &["lastname", "surname", "familyname", "last", "nom", "achternaam", "nachname"]),
-    (Field::Email, &["emailaddress", "email", "mail", "emailadress", "mailaddress", "courriel", "emailadres"]),
+    (
+        Field::FirstName,
+        &[
+            "firstname",
+            "givenname",
+            "first",
+            "forename",
+            "prenom",
+            "voornaam",
+            "vorname",
+        ],
+    ),
+    (
+        Field::LastName,
+        &[
+            "lastname",
+            "surname",
+            "familyname",
+            "last",
+            "nom",
+            "achternaam",
+            "nachname",
+        ],
+    ),
+    (
+        Field::Email,
+        &[
+            "emailaddress",
+            "email",
+            "mail",
+            "emailadress",
+            "mailaddress",
+            "courriel",
+            "emailadres",
+        ],
+    ),
     (
         Field::CountryCode,
-        &["countrycode", "country", "callingcode", "countrycallingcode", "dialcode", "phonecountrycode", "countryprefix"],
+        &[
+            "countrycode",
+            "country",
+            "callingcode",
+            "countrycallingcode",
+            "dialcode",
+            "phonecountrycode",
+            "countryprefix",
+        ],
     ),
     (
         Field::MobilePhone,
         &[
-            "mobilephone", "mobile", "phone", "phonenumber", "mobilenumber", "mobilephonenumber", "cellphone", "cell",
-            "telephone", "tel", "gsm",
+            "mobilephone",
+            "mobile",
+            "phone",
+            "phonenumber",
+            "mobilenumber",
+            "mobilephonenumber",
+            "cellphone",
+            "cell",
+            "telephone",
+            "tel",
+            "gsm",
         ],
     ),
     (
         Field::ParentId,
         &[
-            "parentorganizationid", "parentorganisationid", "parentorgid", "parentid", "organizationid", "organisationid",
-            "orgid", "parentorganization", "parentorganisation", "parentorganisationidentifier",
+            "parentorganizationid",
+            "parentorganisationid",
+            "parentorgid",
+            "parentid",
+            "organizationid",
+            "organisationid",
+            "orgid",
+            "parentorganization",
+            "parentorganisation",
+            "parentorganisationidentifier",
         ],
     ),
 ];
 
 fn normalize(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 pub(crate) fn field_for(header: &str) -> Option<Field> {
     let key = normalize(header);
-    SYNONYMS.iter().find(|(_, names)| names.contains(&key.as_str())).map(|&(f, _)| f)
+    SYNONYMS
+        .iter()
+        .find(|(_, names)| names.contains(&key.as_str()))
+        .map(|&(f, _)| f)
 }
 
 /// The header's columns and, per field, which column holds it.
@@ -57,7 +122,12 @@ pub(crate) fn map(cells: &[String], warnings: &mut Vec<Warning>) -> Mapping {
             if let Some(first) = by_field[f.index()] {
                 warnings.push(Warning::new(
                     WarningCode::DuplicateColumn,
-                    format!("\"{header}\" (column {}) repeats {} (column {}); the first is used", index + 1, f.title(), first + 1),
+                    format!(
+                        "\"{header}\" (column {}) repeats {} (column {}); the first is used",
+                        index + 1,
+                        f.title(),
+                        first + 1
+                    ),
                 ));
                 field = None;
             } else {
@@ -66,10 +136,17 @@ pub(crate) fn map(cells: &[String], warnings: &mut Vec<Warning>) -> Mapping {
         } else {
             unknown.push(format!("\"{header}\""));
         }
-        columns.push(ColumnInfo { index, header: header.to_owned(), field });
+        columns.push(ColumnInfo {
+            index,
+            header: header.to_owned(),
+            field,
+        });
     }
     if !unknown.is_empty() {
-        warnings.push(Warning::new(WarningCode::UnknownColumns, format!("ignored column(s): {}", unknown.join(", "))));
+        warnings.push(Warning::new(
+            WarningCode::UnknownColumns,
+            format!("ignored column(s): {}", unknown.join(", ")),
+        ));
     }
     Mapping { columns, by_field }
 }

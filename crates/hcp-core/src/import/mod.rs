@@ -45,7 +45,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 50 * 1024 * 1024, max_rows: 1_000_000, max_columns: 64, max_cell_chars: 1024 }
+        Limits {
+            max_bytes: 50 * 1024 * 1024,
+            max_rows: 1_000_000,
+            max_columns: 64,
+            max_cell_chars: 1024,
+        }
     }
 }
 
@@ -101,7 +106,10 @@ pub struct Warning {
 
 impl Warning {
     pub(crate) fn new(code: WarningCode, message: impl Into<String>) -> Warning {
-        Warning { code, message: message.into() }
+        Warning {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -176,7 +184,11 @@ impl RowSink<'_> {
     ) -> Result<(), ImportError> {
         let mut cells: Vec<String> = cells.into_iter().collect();
         if cells.len() > self.limits.max_columns {
-            if cells.iter().skip(self.limits.max_columns).any(|c| !c.trim().is_empty()) {
+            if cells
+                .iter()
+                .skip(self.limits.max_columns)
+                .any(|c| !c.trim().is_empty())
+            {
                 self.ignored_columns = true;
             }
             cells.truncate(self.limits.max_columns);
@@ -199,7 +211,10 @@ impl RowSink<'_> {
         };
         self.rows += 1;
         if self.rows > self.limits.max_rows {
-            return Err(ImportError::TooLarge(format!("more than {} data rows", self.limits.max_rows)));
+            return Err(ImportError::TooLarge(format!(
+                "more than {} data rows",
+                self.limits.max_rows
+            )));
         }
         let mut input = PersonInput::default();
         for field in Field::ALL {
@@ -209,10 +224,18 @@ impl RowSink<'_> {
         }
         match validate_person(&input, &self.rules) {
             Ok(person) => self.candidates.push((number, input, person)),
-            Err(reasons) => self.rejected.push(RejectedRow { row: number, values: input, reasons }),
+            Err(reasons) => self.rejected.push(RejectedRow {
+                row: number,
+                values: input,
+                reasons,
+            }),
         }
         if self.rows % PROGRESS_EVERY == 0 {
-            (self.progress)(Progress { rows: self.rows, bytes: bytes_done, total_bytes: self.total_bytes });
+            (self.progress)(Progress {
+                rows: self.rows,
+                bytes: bytes_done,
+                total_bytes: self.total_bytes,
+            });
         }
         Ok(())
     }
@@ -237,10 +260,11 @@ pub fn parse_import(
     let format = sniff::sniff(bytes)?;
     let rules = RuleContext {
         max_chars: limits.max_cell_chars,
-        organizations: options
-            .organization_ids
-            .as_ref()
-            .map(|ids| ids.iter().map(|id| id.trim().to_ascii_lowercase()).collect()),
+        organizations: options.organization_ids.as_ref().map(|ids| {
+            ids.iter()
+                .map(|id| id.trim().to_ascii_lowercase())
+                .collect()
+        }),
     };
     let mut sink = RowSink {
         limits,
@@ -257,7 +281,9 @@ pub fn parse_import(
     let sheet = match format {
         Format::Csv => {
             if options.sheet.is_some() {
-                return Err(ImportError::Validation("a CSV or text file has no sheets".into()));
+                return Err(ImportError::Validation(
+                    "a CSV or text file has no sheets".into(),
+                ));
             }
             let mut warnings = Vec::new();
             let text = text::decode(bytes, &mut warnings)?;
@@ -274,15 +300,28 @@ pub fn parse_import(
                     .ok_or_else(|| ImportError::SheetNotFound(w.clone(), names.join(", ")))?,
                 None => 0,
             };
-            let name = names.get(index).cloned().ok_or_else(|| error::invalid("the workbook has no sheet"))?;
+            let name = names
+                .get(index)
+                .cloned()
+                .ok_or_else(|| error::invalid("the workbook has no sheet"))?;
             xml2003::read(bytes, index, &mut sink)?;
             Some(name)
         }
         Format::Xlsx | Format::Xlsb | Format::Ods => {
             workbook::check_zip_expansion(bytes, limits.max_bytes)?;
-            Some(workbook::read(bytes, format, options.sheet.as_deref(), &mut sink)?)
+            Some(workbook::read(
+                bytes,
+                format,
+                options.sheet.as_deref(),
+                &mut sink,
+            )?)
         }
-        Format::Xls => Some(workbook::read(bytes, format, options.sheet.as_deref(), &mut sink)?),
+        Format::Xls => Some(workbook::read(
+            bytes,
+            format,
+            options.sheet.as_deref(),
+            &mut sink,
+        )?),
     };
     if sink.mapping.is_none() {
         return Err(ImportError::Empty);
@@ -294,9 +333,16 @@ pub fn parse_import(
         ));
     }
     if sink.rows == 0 {
-        sink.warnings.push(Warning::new(WarningCode::NoDataRows, "the file has a header row but no data rows"));
+        sink.warnings.push(Warning::new(
+            WarningCode::NoDataRows,
+            "the file has a header row but no data rows",
+        ));
     }
-    (sink.progress)(Progress { rows: sink.rows, bytes: total_bytes, total_bytes });
+    (sink.progress)(Progress {
+        rows: sink.rows,
+        bytes: total_bytes,
+        total_bytes,
+    });
     let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
     let (accepted, mut rejected) = settle_duplicates(sink.candidates, options);
     rejected.extend(sink.rejected);
@@ -307,7 +353,15 @@ pub fn parse_import(
         rejected: rejected.len() as u64,
         bytes: total_bytes,
     };
-    Ok(ImportReport { format, sheet, columns, accepted, rejected, warnings: sink.warnings, stats })
+    Ok(ImportReport {
+        format,
+        sheet,
+        columns,
+        accepted,
+        rejected,
+        warnings: sink.warnings,
+        stats,
+    })
 }
 
 /// Rows that are valid alone but share an email or a phone with another row
@@ -316,22 +370,35 @@ fn settle_duplicates(
     candidates: Vec<(u64, PersonInput, Person)>,
     options: &ImportOptions,
 ) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
-    let existing_emails: HashSet<String> = options.existing_emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let existing_emails: HashSet<String> = options
+        .existing_emails
+        .iter()
+        .map(|e| e.trim().to_lowercase())
+        .collect();
     let existing_phones: HashSet<String> = options
         .existing_phones
         .iter()
-        .map(|p| crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned()))
+        .map(|p| {
+            crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned())
+        })
         .collect();
     let mut by_email: HashMap<String, Vec<u64>> = HashMap::new();
     let mut by_phone: HashMap<&str, Vec<u64>> = HashMap::new();
     for (row, _, person) in &candidates {
-        by_email.entry(person.email.to_lowercase()).or_default().push(*row);
+        by_email
+            .entry(person.email.to_lowercase())
+            .or_default()
+            .push(*row);
         if let Some(phone) = &person.phone {
             by_phone.entry(phone.as_str()).or_default().push(*row);
         }
     }
     let others = |rows: &[u64], me: u64| -> String {
-        rows.iter().filter(|&&r| r != me).map(u64::to_string).collect::<Vec<_>>().join(", ")
+        rows.iter()
+            .filter(|&&r| r != me)
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut verdicts: Vec<Vec<Violation>> = Vec::with_capacity(candidates.len());
     for (row, _, person) in &candidates {
@@ -345,7 +412,11 @@ fn settle_duplicates(
             ));
         }
         if existing_emails.contains(&email) {
-            reasons.push(Violation::new(Field::Email, Reason::AlreadyExists, "an HCP with this Email Address already exists"));
+            reasons.push(Violation::new(
+                Field::Email,
+                Reason::AlreadyExists,
+                "an HCP with this Email Address already exists",
+            ));
         }
         if let Some(phone) = &person.phone {
             if let Some(rows) = by_phone.get(phone.as_str()).filter(|r| r.len() > 1) {
@@ -356,7 +427,11 @@ fn settle_duplicates(
                 ));
             }
             if existing_phones.contains(phone) {
-                reasons.push(Violation::new(Field::MobilePhone, Reason::AlreadyExists, "an HCP with this Mobile Phone already exists"));
+                reasons.push(Violation::new(
+                    Field::MobilePhone,
+                    Reason::AlreadyExists,
+                    "an HCP with this Mobile Phone already exists",
+                ));
             }
         }
         verdicts.push(reasons);
@@ -367,7 +442,11 @@ fn settle_duplicates(
         if reasons.is_empty() {
             accepted.push(AcceptedRow { row, person });
         } else {
-            rejected.push(RejectedRow { row, values, reasons });
+            rejected.push(RejectedRow {
+                row,
+                values,
+                reasons,
+            });
         }
     }
     (accepted, rejected)

@@ -15,7 +15,9 @@ fn neutralize(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// CSV with a header row: Row, the six columns, Reasons.
 pub fn rejections_csv(rejected: &[RejectedRow]) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let mut header = vec!["Row"];
     header.extend(Field::ALL.iter().map(|f| f.title()));
     header.push("Reasons");
@@ -23,8 +25,17 @@ pub fn rejections_csv(rejected: &[RejectedRow]) -> String {
     let _ = writer.write_record(&header);
     for r in rejected {
         let mut record = vec![r.row.to_string()];
-        record.extend(Field::ALL.iter().map(|&f| neutralize(r.values.get(f)).into_owned()));
-        let reasons = r.reasons.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ");
+        record.extend(
+            Field::ALL
+                .iter()
+                .map(|&f| neutralize(r.values.get(f)).into_owned()),
+        );
+        let reasons = r
+            .reasons
+            .iter()
+            .map(|v| v.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
         record.push(neutralize(&reasons).into_owned());
         let _ = writer.write_record(&record);
     }

@@ -1,8 +1,8 @@
 //! What a file is, from its bytes. The extension is a hint at most: an .xls
 //! that is really CSV (a classic export trick) is read as CSV.
 
-use super::error::ImportError;
 use super::Format;
+use super::error::ImportError;
 
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -26,7 +26,9 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<Format, ImportError> {
         if contains(bytes, &utf16le("Workbook")) || contains(bytes, &utf16le("Book")) {
             return Ok(Format::Xls);
         }
-        return Err(ImportError::UnsupportedFormat("an Office document that is not a workbook".into()));
+        return Err(ImportError::UnsupportedFormat(
+            "an Office document that is not a workbook".into(),
+        ));
     }
     for (magic, what) in [
         (&b"%PDF"[..], "a PDF document"),
@@ -48,9 +50,13 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<Format, ImportError> {
             return Ok(Format::Xml);
         }
         if trimmed.starts_with(b"<?xml") {
-            return Err(ImportError::UnsupportedFormat("XML that is not an Excel 2003 (SpreadsheetML) workbook".into()));
+            return Err(ImportError::UnsupportedFormat(
+                "XML that is not an Excel 2003 (SpreadsheetML) workbook".into(),
+            ));
         }
-        if starts_with_ignore_case(trimmed, b"<!doctype html") || starts_with_ignore_case(trimmed, b"<html") {
+        if starts_with_ignore_case(trimmed, b"<!doctype html")
+            || starts_with_ignore_case(trimmed, b"<html")
+        {
             return Err(ImportError::UnsupportedFormat("an HTML page".into()));
         }
     }
@@ -68,20 +74,29 @@ fn sniff_zip(bytes: &[u8]) -> Result<Format, ImportError> {
     } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
         Ok(Format::Ods)
     } else if has("word/document.xml") || has("ppt/presentation.xml") {
-        Err(ImportError::UnsupportedFormat("a Word or PowerPoint document".into()))
+        Err(ImportError::UnsupportedFormat(
+            "a Word or PowerPoint document".into(),
+        ))
     } else {
-        Err(ImportError::UnsupportedFormat("a zip archive that is not a spreadsheet".into()))
+        Err(ImportError::UnsupportedFormat(
+            "a zip archive that is not a spreadsheet".into(),
+        ))
     }
 }
 
 fn trim_start(bytes: &[u8]) -> &[u8] {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or_default()
 }
 
 fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
-    bytes.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    bytes
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 fn utf16le(s: &str) -> Vec<u8> {

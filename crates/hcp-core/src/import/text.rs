@@ -11,15 +11,16 @@ const SNIFF_LINES: usize = 20;
 /// Windows-1252 bytes 0x80..=0x9F (the rest of the range equals Latin-1).
 /// The five undefined bytes decode to their C1 controls, as WHATWG does.
 const CP1252_HIGH: [char; 32] = [
-    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’',
-    '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
 /// Decodes `bytes` to text: BOM first (UTF-8, UTF-16LE/BE), then strict
 /// UTF-8, else Windows-1252 with a warning.
 pub(crate) fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String, ImportError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|_| invalid("the file says UTF-8 but is not"));
+        return String::from_utf8(rest.to_vec())
+            .map_err(|_| invalid("the file says UTF-8 but is not"));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return utf16(rest, u16::from_le_bytes);
@@ -37,7 +38,10 @@ pub(crate) fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String
             Ok(bytes
                 .iter()
                 .map(|&b| match b {
-                    0x80..=0x9F => CP1252_HIGH.get(usize::from(b - 0x80)).copied().unwrap_or('\u{FFFD}'),
+                    0x80..=0x9F => CP1252_HIGH
+                        .get(usize::from(b - 0x80))
+                        .copied()
+                        .unwrap_or('\u{FFFD}'),
                     _ => char::from(b),
                 })
                 .collect())
@@ -59,7 +63,9 @@ fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, ImportError> 
 fn sep_line(text: &str) -> Option<(u8, &str)> {
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let first = first.trim_end_matches('\r');
-    let delim = first.strip_prefix("sep=").or_else(|| first.strip_prefix("SEP="))?;
+    let delim = first
+        .strip_prefix("sep=")
+        .or_else(|| first.strip_prefix("SEP="))?;
     match delim.as_bytes() {
         [d] => Some((*d, rest)),
         _ => None,
@@ -69,7 +75,11 @@ fn sep_line(text: &str) -> Option<(u8, &str)> {
 /// Picks the delimiter that splits the first lines most consistently: the
 /// same non-zero count on every line wins, then the highest count.
 fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(SNIFF_LINES).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(SNIFF_LINES)
+        .collect();
     let counts = |d: u8| -> Vec<usize> {
         lines
             .iter()
@@ -96,7 +106,10 @@ fn sniff_delimiter(text: &str) -> u8 {
         })
         .max_by_key(|&(consistent, min, first, d)| {
             // Earlier delimiters win ties (comma first).
-            let order = DELIMITERS.iter().position(|&x| x == d).map_or(0, |p| DELIMITERS.len() - p);
+            let order = DELIMITERS
+                .iter()
+                .position(|&x| x == d)
+                .map_or(0, |p| DELIMITERS.len() - p);
             (consistent, min, first, order)
         })
         .map_or(b',', |(.., d)| d)
@@ -126,14 +139,19 @@ pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError
             Ok(true) => {}
             Err(e) => return Err(invalid(format!("CSV: {e}"))),
         }
-        let after = usize::try_from(reader.position().byte()).unwrap_or(body_bytes.len()).min(body_bytes.len());
+        let after = usize::try_from(reader.position().byte())
+            .unwrap_or(body_bytes.len())
+            .min(body_bytes.len());
         // The reader stops just past the first byte of the record's terminator.
         let end = match body_bytes.get(after.wrapping_sub(1)) {
             Some(b'\r' | b'\n') => after - 1,
             _ => after,
         };
         let from = scanned.min(end);
-        breaks_before += body_bytes.get(from..end).map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count()) as u64;
+        breaks_before += body_bytes
+            .get(from..end)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count())
+            as u64;
         scanned = scanned.max(end);
         let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
         row = breaks_before + 1 - inner - inner_so_far;

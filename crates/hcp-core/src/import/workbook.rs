@@ -17,10 +17,13 @@ use super::{Format, RowSink};
 const MAX_EXPANSION: u64 = 20;
 
 pub(crate) fn check_zip_expansion(bytes: &[u8], max_bytes: u64) -> Result<(), ImportError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| invalid(format!("zip: {e}")))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| invalid(format!("zip: {e}")))?;
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| invalid(format!("zip: {e}")))?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| invalid(format!("zip: {e}")))?;
         total = total.saturating_add(entry.size());
     }
     let cap = max_bytes.saturating_mul(MAX_EXPANSION);
@@ -36,10 +39,15 @@ pub(crate) fn check_zip_expansion(bytes: &[u8], max_bytes: u64) -> Result<(), Im
 
 fn pick_sheet(names: Vec<String>, wanted: Option<&str>) -> Result<String, ImportError> {
     match wanted {
-        Some(w) => names.iter().find(|n| n.as_str() == w).cloned().ok_or_else(|| {
-            ImportError::SheetNotFound(w.to_owned(), names.join(", "))
-        }),
-        None => names.into_iter().next().ok_or_else(|| invalid("the workbook has no sheet")),
+        Some(w) => names
+            .iter()
+            .find(|n| n.as_str() == w)
+            .cloned()
+            .ok_or_else(|| ImportError::SheetNotFound(w.to_owned(), names.join(", "))),
+        None => names
+            .into_iter()
+            .next()
+            .ok_or_else(|| invalid("the workbook has no sheet")),
     }
 }
 
@@ -51,10 +59,19 @@ struct RowBuilder {
 
 impl RowBuilder {
     fn new() -> Self {
-        RowBuilder { row: None, cells: Vec::new() }
+        RowBuilder {
+            row: None,
+            cells: Vec::new(),
+        }
     }
 
-    fn push(&mut self, sink: &mut RowSink<'_>, row: u32, col: u32, text: String) -> Result<(), ImportError> {
+    fn push(
+        &mut self,
+        sink: &mut RowSink<'_>,
+        row: u32,
+        col: u32,
+        text: String,
+    ) -> Result<(), ImportError> {
         if self.row != Some(row) {
             self.flush(sink)?;
             self.row = Some(row);
@@ -94,24 +111,43 @@ fn stream<'a, E: std::fmt::Display>(
         if matches!(value, DataRef::Empty) {
             continue;
         }
-        rows.push(sink, row, col, cell::text(calamine::Data::from(value.clone())))?;
+        rows.push(
+            sink,
+            row,
+            col,
+            cell::text(calamine::Data::from(value.clone())),
+        )?;
     }
     rows.flush(sink)
 }
 
-fn used_cells(sink: &mut RowSink<'_>, range: &calamine::Range<calamine::Data>) -> Result<(), ImportError> {
+fn used_cells(
+    sink: &mut RowSink<'_>,
+    range: &calamine::Range<calamine::Data>,
+) -> Result<(), ImportError> {
     let mut rows = RowBuilder::new();
     for (r, c, data) in range.used_cells() {
         let (start_row, start_col) = range.start().unwrap_or((0, 0));
-        let row = u32::try_from(r).ok().and_then(|r| r.checked_add(start_row)).ok_or_else(|| invalid("row out of range"))?;
-        let col = u32::try_from(c).ok().and_then(|c| c.checked_add(start_col)).ok_or_else(|| invalid("column out of range"))?;
+        let row = u32::try_from(r)
+            .ok()
+            .and_then(|r| r.checked_add(start_row))
+            .ok_or_else(|| invalid("row out of range"))?;
+        let col = u32::try_from(c)
+            .ok()
+            .and_then(|c| c.checked_add(start_col))
+            .ok_or_else(|| invalid("column out of range"))?;
         rows.push(sink, row, col, cell::text(data.clone()))?;
     }
     rows.flush(sink)
 }
 
 /// Reads the chosen (or first) sheet; returns its name.
-pub(crate) fn read(bytes: &[u8], format: Format, sheet: Option<&str>, sink: &mut RowSink<'_>) -> Result<String, ImportError> {
+pub(crate) fn read(
+    bytes: &[u8],
+    format: Format,
+    sheet: Option<&str>,
+    sink: &mut RowSink<'_>,
+) -> Result<String, ImportError> {
     let cursor = Cursor::new(bytes);
     match format {
         Format::Xlsx => {

@@ -1,12 +1,12 @@
-//! Excel 2003 XML (SpreadsheetML): Workbook > Worksheet > Table > Row > Cell
-//! > Data, with `ss:Index` skips on rows and cells. Hostile input is bounded:
-//! no DTD (so no entity expansion), limited nesting depth.
+//! Excel 2003 XML (SpreadsheetML): `Workbook/Worksheet/Table/Row/Cell/Data`,
+//! with `ss:Index` skips on rows and cells. Hostile input is bounded: no DTD
+//! (so no entity expansion), limited nesting depth.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use super::error::{ImportError, invalid};
 use super::RowSink;
+use super::error::{ImportError, invalid};
 
 const MAX_DEPTH: usize = 64;
 
@@ -20,7 +20,9 @@ fn attr(e: &BytesStart<'_>, wanted: &str) -> Result<Option<String>, ImportError>
     for a in e.attributes() {
         let a = a.map_err(|e| invalid(format!("XML attribute: {e}")))?;
         if a.key.local_name().as_ref() == wanted {
-            let v = a.normalized_value(XML10).map_err(|e| invalid(format!("XML attribute: {e}")))?;
+            let v = a
+                .normalized_value(XML10)
+                .map_err(|e| invalid(format!("XML attribute: {e}")))?;
             return Ok(Some(v.into_owned()));
         }
     }
@@ -30,7 +32,13 @@ fn attr(e: &BytesStart<'_>, wanted: &str) -> Result<Option<String>, ImportError>
 fn index(e: &BytesStart<'_>) -> Result<Option<u64>, ImportError> {
     match attr(e, "Index")? {
         None => Ok(None),
-        Some(v) => v.trim().parse::<u64>().ok().filter(|&i| i >= 1).map(Some).ok_or_else(|| invalid("bad ss:Index")),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&i| i >= 1)
+            .map(Some)
+            .ok_or_else(|| invalid("bad ss:Index")),
     }
 }
 
@@ -48,15 +56,24 @@ pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
     Ok(names)
 }
 
-fn scan(bytes: &[u8], mut f: impl FnMut(&Event<'_>) -> Result<bool, ImportError>) -> Result<(), ImportError> {
+fn scan(
+    bytes: &[u8],
+    mut f: impl FnMut(&Event<'_>) -> Result<bool, ImportError>,
+) -> Result<(), ImportError> {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().check_end_names = true;
     let mut depth = 0usize;
     let mut buf = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| invalid(format!("XML: {e}")))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| invalid(format!("XML: {e}")))?;
         match &event {
-            Event::DocType(_) => return Err(invalid("XML with a DOCTYPE is not accepted (entity expansion)")),
+            Event::DocType(_) => {
+                return Err(invalid(
+                    "XML with a DOCTYPE is not accepted (entity expansion)",
+                ));
+            }
             Event::Start(_) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -130,7 +147,10 @@ pub(crate) fn read(bytes: &[u8], sheet: usize, sink: &mut RowSink<'_>) -> Result
                 let name = r.borrow().into_inner();
                 match quick_xml::escape::resolve_predefined_entity(&name) {
                     Some(s) => text.push_str(s),
-                    None => match r.resolve_char_ref().map_err(|e| invalid(format!("XML: {e}")))? {
+                    None => match r
+                        .resolve_char_ref()
+                        .map_err(|e| invalid(format!("XML: {e}")))?
+                    {
                         Some(c) => text.push(c),
                         None => return Err(invalid(format!("unknown XML entity &{name};"))),
                     },
