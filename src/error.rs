@@ -25,7 +25,8 @@ export type HcpErrorCode =
   | "Encrypted"
   | "TooLarge"
   | "MissingColumns"
-  | "SheetNotFound";
+  | "SheetNotFound"
+  | "Cancelled";
 
 /**
  * Every failure hcp-kit throws: a real `Error` (with a stack) whose `name` is

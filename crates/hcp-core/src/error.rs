@@ -19,6 +19,7 @@ pub enum Code {
     TooLarge,
     MissingColumns,
     SheetNotFound,
+    Cancelled,
 }
 
 impl Code {
@@ -38,6 +39,7 @@ impl Code {
             Code::TooLarge => "TooLarge",
             Code::MissingColumns => "MissingColumns",
             Code::SheetNotFound => "SheetNotFound",
+            Code::Cancelled => "Cancelled",
         }
     }
 
@@ -57,6 +59,7 @@ impl Code {
         Code::TooLarge,
         Code::MissingColumns,
         Code::SheetNotFound,
+        Code::Cancelled,
     ];
 }
 

@@ -19,7 +19,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn parse_with(bytes: &[u8], options: &ImportOptions) -> Result<ImportReport, ImportError> {
-    parse_import(bytes, options, &mut |_| {})
+    parse_import(bytes, options, &mut |_| std::ops::ControlFlow::Continue(()))
 }
 
 fn parse(bytes: &[u8]) -> Result<ImportReport, ImportError> {
@@ -423,7 +423,11 @@ fn progress_is_reported_and_ends_at_the_total() {
     let rows: String = (0..10_000).map(|i| format!("A,B,a{i}@b.de,,,\n")).collect();
     let bytes = csv(&rows);
     let mut seen: Vec<Progress> = Vec::new();
-    let report = parse_import(&bytes, &ImportOptions::default(), &mut |p| seen.push(p)).unwrap();
+    let report = parse_import(&bytes, &ImportOptions::default(), &mut |p| {
+        seen.push(p);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
     assert_eq!(report.accepted.len(), 10_000);
     assert!(seen.len() >= 3, "{seen:?}");
     assert!(
@@ -436,4 +440,32 @@ fn progress_is_reported_and_ends_at_the_total() {
         (10_000, bytes.len() as u64, bytes.len() as u64)
     );
     assert!(seen[0].bytes > 0 && seen[0].bytes < bytes.len() as u64);
+}
+
+#[test]
+fn a_progress_callback_can_cancel() {
+    let rows: String = (0..10_000).map(|i| format!("A,B,a{i}@b.de,,,\n")).collect();
+    let mut calls = 0;
+    let e = parse_import(&csv(&rows), &ImportOptions::default(), &mut |_| {
+        calls += 1;
+        if calls == 2 {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!((e.code(), calls), (Code::Cancelled, 2));
+}
+
+#[test]
+fn options_deserialize_from_camel_case_json_and_reject_typos() {
+    let o: ImportOptions = serde_json::from_str(
+        r#"{"sheet":"S","limits":{"maxRows":5},"existingEmails":["a@b.de"],"organizationIds":["x"]}"#,
+    )
+    .unwrap();
+    assert_eq!(o.limits.max_rows, 5);
+    assert_eq!(o.limits.max_columns, 64);
+    assert_eq!(o.sheet.as_deref(), Some("S"));
+    assert!(serde_json::from_str::<ImportOptions>(r#"{"limits":{"maxRow":5}}"#).is_err());
 }

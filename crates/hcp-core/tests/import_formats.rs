@@ -13,8 +13,10 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn parse(name: &str) -> ImportReport {
-    parse_import(&fixture(name), &ImportOptions::default(), &mut |_| {})
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    parse_import(&fixture(name), &ImportOptions::default(), &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 const FIXTURES: [(&str, Format); 9] = [

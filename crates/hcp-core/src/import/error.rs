@@ -20,6 +20,8 @@ pub enum ImportError {
     SheetNotFound(String, String),
     #[error("{0}")]
     Validation(String),
+    #[error("the import was cancelled")]
+    Cancelled,
 }
 
 impl Coded for ImportError {
@@ -33,6 +35,7 @@ impl Coded for ImportError {
             ImportError::MissingColumns(_) => Code::MissingColumns,
             ImportError::SheetNotFound(..) => Code::SheetNotFound,
             ImportError::Validation(_) => Code::Validation,
+            ImportError::Cancelled => Code::Cancelled,
         }
     }
 }

@@ -13,7 +13,9 @@ mod xml2003;
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use std::ops::ControlFlow;
+
+use serde::{Deserialize, Serialize};
 
 pub use error::ImportError;
 pub use report::rejections_csv;
@@ -35,7 +37,8 @@ pub enum Format {
 }
 
 /// Caps that keep a hostile or mistaken file from exhausting the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limits {
     pub max_bytes: u64,
     pub max_rows: u64,
@@ -55,7 +58,8 @@ impl Default for Limits {
 }
 
 /// What the caller knows besides the file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportOptions {
     /// Sheet to read; the first one when `None`.
     pub sheet: Option<String>,
@@ -121,7 +125,7 @@ pub struct AcceptedRow {
     pub person: Person,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectedRow {
     pub row: u64,
     /// The row's values as typed.
@@ -164,7 +168,7 @@ pub(crate) struct RowSink<'a> {
     ignored_columns: bool,
     rows: u64,
     total_bytes: u64,
-    progress: &'a mut dyn FnMut(Progress),
+    progress: &'a mut dyn FnMut(Progress) -> ControlFlow<()>,
 }
 
 impl RowSink<'_> {
@@ -231,22 +235,25 @@ impl RowSink<'_> {
             }),
         }
         if self.rows % PROGRESS_EVERY == 0 {
-            (self.progress)(Progress {
+            let p = Progress {
                 rows: self.rows,
                 bytes: bytes_done,
                 total_bytes: self.total_bytes,
-            });
+            };
+            if (self.progress)(p).is_break() {
+                return Err(ImportError::Cancelled);
+            }
         }
         Ok(())
     }
 }
 
 /// Parses and validates an import file. `progress` is called every few
-/// thousand rows (and once at the end).
+/// thousand rows (and once at the end); returning `Break` cancels the parse.
 pub fn parse_import(
     bytes: &[u8],
     options: &ImportOptions,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<ImportReport, ImportError> {
     let limits = options.limits;
     let total_bytes = bytes.len() as u64;
@@ -338,11 +345,14 @@ pub fn parse_import(
             "the file has a header row but no data rows",
         ));
     }
-    (sink.progress)(Progress {
+    let done = Progress {
         rows: sink.rows,
         bytes: total_bytes,
         total_bytes,
-    });
+    };
+    if (sink.progress)(done).is_break() {
+        return Err(ImportError::Cancelled);
+    }
     let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
     let (accepted, mut rejected) = settle_duplicates(sink.candidates, options);
     rejected.extend(sink.rejected);

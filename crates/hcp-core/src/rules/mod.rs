@@ -8,13 +8,13 @@ mod phone;
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use email::normalize_email;
 pub use phone::{normalize_country_code, normalize_phone};
 
 /// The fields of a person HCP, named as in the iCure JSON and the import report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
     FirstName,
@@ -53,7 +53,7 @@ impl Field {
 }
 
 /// Why a value was refused. The strings are stable (they reach JS and HTTP clients).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     Required,
     TooLong,
@@ -69,7 +69,7 @@ pub enum Reason {
 }
 
 /// One refused value: which field, why, and a sentence for a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub field: Field,
     pub code: Reason,
@@ -87,8 +87,8 @@ impl Violation {
 }
 
 /// A person as typed (one string per field; empty means absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PersonInput {
     pub first_name: String,
     pub last_name: String,
