@@ -1,6 +1,7 @@
 // The public .d.ts must say what things are: no `any` outside wasm-bindgen's
 // own `InitOutput` table of raw exports (which is glue, not API), and a TSDoc
-// comment on every exported function and class member.
+// comment on every exported function and class member (interface fields may
+// rely on their interface's comment).
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2] ?? "pkg/hcp_kit.d.ts";
@@ -12,9 +13,11 @@ api.split("\n").forEach((line, i) => {
 });
 // Every declaration we own is preceded by a doc comment.
 const lines = api.split("\n");
+let inClass = false;
 lines.forEach((line, i) => {
+  if (/^export /.test(line)) inClass = line.startsWith("export class ");
   const decl = line.match(/^(?:export (?:function|class) (\w+)|    (?:readonly )?(\w+)[(:])/);
-  if (!decl) return;
+  if (!decl || (decl[2] && !inClass)) return;
   const name = decl[1] ?? decl[2];
   if (["free", "initSync", "__wbg_init"].includes(name) || line.includes("Symbol.dispose")) return;
   if (!lines[i - 1]?.trim().endsWith("*/")) problems.push(`${file}:${i + 1}: no TSDoc on ${name}`);

@@ -4,11 +4,15 @@
 
 mod convert;
 mod error;
+#[cfg(feature = "import")]
+mod import;
 mod keys;
 
 use wasm_bindgen::prelude::*;
 
 pub use error::is_hcp_error;
+#[cfg(feature = "import")]
+pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
 pub use keys::{
     KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,
     load_key_pair, verify,

@@ -1,0 +1,202 @@
+//! Spreadsheet import for JavaScript: bytes in, a plain report object out.
+//! The report crosses the boundary as one JSON string parsed by the engine
+//! (`JSON.parse`), which is much cheaper than building 100,000 row objects
+//! property by property through the bindings.
+
+use std::ops::ControlFlow;
+
+use hcp_core::import::{self as core, ImportError, ImportOptions, RejectedRow};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::to_js;
+use crate::error::to_js_error;
+
+#[wasm_bindgen(typescript_custom_section)]
+const IMPORT_TS: &'static str = r#"
+/** A spreadsheet format, as detected from the file's bytes (never its name). */
+export type ImportFormat = "xlsx" | "xlsb" | "xls" | "ods" | "xml" | "csv";
+
+/** A field of a person HCP. */
+export type HcpField = "firstName" | "lastName" | "email" | "countryCode" | "mobilePhone" | "parentId";
+
+/** Why a value was rejected. */
+export type RejectionCode =
+  | "Required" | "TooLong" | "ControlCharacter" | "InvalidEmail" | "InvalidCountryCode"
+  | "MissingCountryCode" | "InvalidPhone" | "InvalidId" | "UnknownOrganization"
+  | "DuplicateInFile" | "AlreadyExists";
+
+/** Caps on what a file may hold; each has a generous default. */
+export interface ImportLimits {
+  /** Largest accepted file, in bytes (default 50 MiB). */
+  maxBytes?: number;
+  /** Most data rows (default 1,000,000). */
+  maxRows?: number;
+  /** Columns read per row (default 64); further columns are ignored with a warning. */
+  maxColumns?: number;
+  /** Longest value, in characters (default 1,024); longer values reject their row. */
+  maxCellChars?: number;
+}
+
+/** What the caller knows besides the file. */
+export interface ImportOptions {
+  /** The sheet to read (default: the first). */
+  sheet?: string;
+  limits?: ImportLimits;
+  /** Emails already in the database: such rows are rejected (`AlreadyExists`). */
+  existingEmails?: string[];
+  /** Phones already in the database (any format; compared in E.164). */
+  existingPhones?: string[];
+  /** When given, a Parent Organization ID must be one of these. */
+  organizationIds?: string[];
+}
+
+/** Parse progress. */
+export interface ImportProgress {
+  /** Data rows read so far. */
+  rows: number;
+  /** Input bytes consumed (CSV and text; other formats report 0 until done). */
+  bytes: number;
+  /** Size of the input. */
+  totalBytes: number;
+}
+
+/** A column of the header row. */
+export interface ImportColumn {
+  /** 0-based position. */
+  index: number;
+  /** The header as written. */
+  header: string;
+  /** The field it was matched to, or `null` for an ignored column. */
+  field: HcpField | null;
+}
+
+/** A row that passed every rule, normalized (email domain lowercased, phone in E.164). */
+export interface AcceptedRow {
+  /** The spreadsheet's own 1-based row number (header counted). */
+  row: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  /** E.164, e.g. "+32475123456". */
+  phone: string | null;
+  parentId: string | null;
+}
+
+/** A row's values exactly as typed ("" when absent). */
+export interface PersonValues {
+  firstName: string;
+  lastName: string;
+  email: string;
+  countryCode: string;
+  mobilePhone: string;
+  parentId: string;
+}
+
+/** One reason a row was rejected. */
+export interface RejectionReason {
+  field: HcpField;
+  code: RejectionCode;
+  /** A sentence for the person fixing the file. */
+  message: string;
+}
+
+/** A row that was not accepted, with every reason. */
+export interface RejectedRow {
+  row: number;
+  values: PersonValues;
+  reasons: RejectionReason[];
+}
+
+/** Something worth telling the user that did not stop the import. */
+export interface ImportWarning {
+  code: "Windows1252" | "UnknownColumns" | "DuplicateColumn" | "ColumnsIgnored" | "NoDataRows";
+  message: string;
+}
+
+/** Counts; `rows === accepted + rejected`. */
+export interface ImportStats {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  bytes: number;
+}
+
+/** Every non-empty data row of the file, exactly once: accepted or rejected. */
+export interface ImportReport {
+  format: ImportFormat;
+  /** The sheet read (`null` for CSV and text). */
+  sheet: string | null;
+  columns: ImportColumn[];
+  accepted: AcceptedRow[];
+  rejected: RejectedRow[];
+  warnings: ImportWarning[];
+  stats: ImportStats;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ImportOptions")]
+    pub type ImportOptionsJs;
+    #[wasm_bindgen(typescript_type = "((progress: ImportProgress) => void)")]
+    pub type ProgressCallback;
+}
+
+/// Parses and validates an HCP import file (.xlsx .xls .xlsb .ods .xml .csv
+/// .txt, detected from the bytes). Throws `HcpError` for a file that cannot be
+/// read at all (`Empty`, `UnsupportedFormat`, `Encrypted`, `InvalidFile`,
+/// `TooLarge`, `MissingColumns`, `SheetNotFound`); problems with single rows
+/// are rejections in the report. If `onProgress` throws, parsing stops and
+/// that exception is rethrown.
+///
+/// @example
+/// const report = parseImport(new Uint8Array(await file.arrayBuffer()), { organizationIds });
+/// console.log(`${report.stats.accepted} to import, ${report.stats.rejected} rejected`);
+#[wasm_bindgen(js_name = parseImport, unchecked_return_type = "ImportReport")]
+pub fn parse_import(
+    bytes: &[u8],
+    options: Option<ImportOptionsJs>,
+    #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
+) -> Result<JsValue, JsValue> {
+    let options: ImportOptions = match options {
+        Some(o) => serde_wasm_bindgen::from_value(o.into())
+            .map_err(|e| to_js_error(ImportError::Validation(format!("import options: {e}"))))?,
+        None => ImportOptions::default(),
+    };
+    let callback: Option<js_sys::Function> = on_progress.map(JsCast::unchecked_into);
+    let mut thrown: Option<JsValue> = None;
+    let mut progress = |p: core::Progress| {
+        let Some(f) = &callback else {
+            return ControlFlow::Continue(());
+        };
+        match to_js(&p).and_then(|arg| f.call1(&JsValue::NULL, &arg)) {
+            Ok(_) => ControlFlow::Continue(()),
+            Err(e) => {
+                thrown = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    };
+    let report = core::parse_import(bytes, &options, &mut progress);
+    match (report, thrown) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(to_js_error(e)),
+        (Ok(report), None) => {
+            let json = serde_json::to_string(&report)
+                .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
+            js_sys::JSON::parse(&json)
+        }
+    }
+}
+
+/// The rejected rows as a CSV report to download: row number, the six columns
+/// as typed, and the reasons. Cells that a spreadsheet would run as formulas
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are neutralized.
+#[wasm_bindgen(js_name = rejectionsCsv)]
+pub fn rejections_csv(
+    #[wasm_bindgen(unchecked_param_type = "RejectedRow[]")] rejected: JsValue,
+) -> Result<String, JsValue> {
+    let rows: Vec<RejectedRow> = serde_wasm_bindgen::from_value(rejected)
+        .map_err(|e| to_js_error(ImportError::Validation(format!("rejected rows: {e}"))))?;
+    Ok(core::rejections_csv(&rows))
+}
