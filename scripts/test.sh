@@ -41,7 +41,7 @@ bash scripts/install.sh
 
 run_check "rustfmt" cargo fmt --all --check
 run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
-run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --quiet -- -D warnings
+run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
 run_check "build pkg/ (release, size budget)" bash scripts/build.sh
 run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts
@@ -49,7 +49,7 @@ run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120
 run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
-  wasm-pack test --headless --chrome --mode no-install
+  wasm-pack test --headless --chrome --mode no-install -- --features import
 run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
 

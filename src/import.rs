@@ -158,9 +158,16 @@ pub fn parse_import(
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
+    // Through JSON rather than serde-wasm-bindgen: only this path can see
+    // (and refuse) a misspelled option, which would otherwise be ignored.
     let options: ImportOptions = match options {
-        Some(o) => serde_wasm_bindgen::from_value(o.into())
-            .map_err(|e| to_js_error(ImportError::Validation(format!("import options: {e}"))))?,
+        Some(o) => {
+            let text = js_sys::JSON::stringify(&o)
+                .map(String::from)
+                .unwrap_or_default();
+            serde_json::from_str(&text)
+                .map_err(|e| to_js_error(ImportError::Validation(format!("import options: {e}"))))?
+        }
         None => ImportOptions::default(),
     };
     let callback: Option<js_sys::Function> = on_progress.map(JsCast::unchecked_into);

@@ -469,3 +469,30 @@ fn options_deserialize_from_camel_case_json_and_reject_typos() {
     assert_eq!(o.sheet.as_deref(), Some("S"));
     assert!(serde_json::from_str::<ImportOptions>(r#"{"limits":{"maxRow":5}}"#).is_err());
 }
+
+#[test]
+fn duplicates_are_reported_on_rows_that_fail_other_rules_too() {
+    let options = ImportOptions {
+        existing_emails: vec!["a@b.de".into()],
+        ..Default::default()
+    };
+    let r = parse_with(
+        &csv(",B,a@b.de,,,\nC,D,c@d.de,,,\nE,,C@d.de,,,\n"),
+        &options,
+    )
+    .unwrap();
+    let got: Vec<(u64, Vec<Reason>)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.row, x.reasons.iter().map(|v| v.code).collect()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, vec![Reason::Required, Reason::AlreadyExists]),
+            (3, vec![Reason::DuplicateInFile]),
+            (4, vec![Reason::Required, Reason::DuplicateInFile]),
+        ]
+    );
+    assert!(r.accepted.is_empty());
+}

@@ -162,8 +162,7 @@ pub(crate) struct RowSink<'a> {
     limits: Limits,
     rules: RuleContext,
     mapping: Option<header::Mapping>,
-    candidates: Vec<(u64, PersonInput, Person)>,
-    rejected: Vec<RejectedRow>,
+    checked: Vec<Checked>,
     warnings: Vec<Warning>,
     ignored_columns: bool,
     rows: u64,
@@ -226,14 +225,12 @@ impl RowSink<'_> {
                 *input.get_mut(field) = std::mem::take(value);
             }
         }
-        match validate_person(&input, &self.rules) {
-            Ok(person) => self.candidates.push((number, input, person)),
-            Err(reasons) => self.rejected.push(RejectedRow {
-                row: number,
-                values: input,
-                reasons,
-            }),
-        }
+        let verdict = validate_person(&input, &self.rules);
+        self.checked.push(Checked {
+            row: number,
+            values: input,
+            verdict,
+        });
         if self.rows % PROGRESS_EVERY == 0 {
             let p = Progress {
                 rows: self.rows,
@@ -277,8 +274,7 @@ pub fn parse_import(
         limits,
         rules,
         mapping: None,
-        candidates: Vec::new(),
-        rejected: Vec::new(),
+        checked: Vec::new(),
         warnings: Vec::new(),
         ignored_columns: false,
         rows: 0,
@@ -354,9 +350,7 @@ pub fn parse_import(
         return Err(ImportError::Cancelled);
     }
     let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
-    let (accepted, mut rejected) = settle_duplicates(sink.candidates, options);
-    rejected.extend(sink.rejected);
-    rejected.sort_by_key(|r| r.row);
+    let (accepted, rejected) = settle_duplicates(sink.checked, options);
     let stats = Stats {
         rows: sink.rows,
         accepted: accepted.len() as u64,
@@ -374,10 +368,41 @@ pub fn parse_import(
     })
 }
 
-/// Rows that are valid alone but share an email or a phone with another row
-/// (both are rejected, each naming the other) or with the database.
+/// A data row after the per-row rules.
+struct Checked {
+    row: u64,
+    values: PersonInput,
+    verdict: Result<Person, Vec<Violation>>,
+}
+
+impl Checked {
+    /// The row's email and phone in comparable form, when they are valid,
+    /// even if another field of the row is not (its duplicates still matter).
+    fn keys(&self) -> (Option<String>, Option<String>) {
+        match &self.verdict {
+            Ok(p) => (Some(p.email.to_lowercase()), p.phone.clone()),
+            Err(_) => {
+                let email = crate::rules::normalize_email(self.values.email.trim())
+                    .ok()
+                    .map(|e| e.to_lowercase());
+                let phone = match (
+                    self.values.mobile_phone.trim(),
+                    crate::rules::normalize_country_code(&self.values.country_code),
+                ) {
+                    ("", _) | (_, Err(_)) => None,
+                    (raw, Ok(cc)) => crate::rules::normalize_phone(raw, cc).ok(),
+                };
+                (email, phone)
+            }
+        }
+    }
+}
+
+/// Adds the reasons that need the whole file or the database: the same email
+/// or phone on several rows (each row names the others) or already known.
+/// Returns the rows split into accepted and rejected, in row order.
 fn settle_duplicates(
-    candidates: Vec<(u64, PersonInput, Person)>,
+    checked: Vec<Checked>,
     options: &ImportOptions,
 ) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
     let existing_emails: HashSet<String> = options
@@ -392,15 +417,15 @@ fn settle_duplicates(
             crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned())
         })
         .collect();
-    let mut by_email: HashMap<String, Vec<u64>> = HashMap::new();
+    let keys: Vec<(Option<String>, Option<String>)> = checked.iter().map(Checked::keys).collect();
+    let mut by_email: HashMap<&str, Vec<u64>> = HashMap::new();
     let mut by_phone: HashMap<&str, Vec<u64>> = HashMap::new();
-    for (row, _, person) in &candidates {
-        by_email
-            .entry(person.email.to_lowercase())
-            .or_default()
-            .push(*row);
-        if let Some(phone) = &person.phone {
-            by_phone.entry(phone.as_str()).or_default().push(*row);
+    for (c, (email, phone)) in checked.iter().zip(&keys) {
+        if let Some(e) = email {
+            by_email.entry(e).or_default().push(c.row);
+        }
+        if let Some(p) = phone {
+            by_phone.entry(p).or_default().push(c.row);
         }
     }
     let others = |rows: &[u64], me: u64| -> String {
@@ -410,53 +435,53 @@ fn settle_duplicates(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut verdicts: Vec<Vec<Violation>> = Vec::with_capacity(candidates.len());
-    for (row, _, person) in &candidates {
-        let mut reasons = Vec::new();
-        let email = person.email.to_lowercase();
-        if let Some(rows) = by_email.get(&email).filter(|r| r.len() > 1) {
-            reasons.push(Violation::new(
-                Field::Email,
-                Reason::DuplicateInFile,
-                format!("the same Email Address is on row {}", others(rows, *row)),
-            ));
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (c, (email, phone)) in checked.into_iter().zip(&keys) {
+        let mut extra = Vec::new();
+        if let Some(e) = email {
+            if let Some(rows) = by_email.get(e.as_str()).filter(|r| r.len() > 1) {
+                let msg = format!("the same Email Address is on row {}", others(rows, c.row));
+                extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
+            }
+            if existing_emails.contains(e) {
+                let msg = "an HCP with this Email Address already exists";
+                extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
+            }
         }
-        if existing_emails.contains(&email) {
-            reasons.push(Violation::new(
-                Field::Email,
-                Reason::AlreadyExists,
-                "an HCP with this Email Address already exists",
-            ));
-        }
-        if let Some(phone) = &person.phone {
-            if let Some(rows) = by_phone.get(phone.as_str()).filter(|r| r.len() > 1) {
-                reasons.push(Violation::new(
+        if let Some(p) = phone {
+            if let Some(rows) = by_phone.get(p.as_str()).filter(|r| r.len() > 1) {
+                let msg = format!("the same Mobile Phone is on row {}", others(rows, c.row));
+                extra.push(Violation::new(
                     Field::MobilePhone,
                     Reason::DuplicateInFile,
-                    format!("the same Mobile Phone is on row {}", others(rows, *row)),
+                    msg,
                 ));
             }
-            if existing_phones.contains(phone) {
-                reasons.push(Violation::new(
+            if existing_phones.contains(p) {
+                let msg = "an HCP with this Mobile Phone already exists";
+                extra.push(Violation::new(
                     Field::MobilePhone,
                     Reason::AlreadyExists,
-                    "an HCP with this Mobile Phone already exists",
+                    msg,
                 ));
             }
         }
-        verdicts.push(reasons);
-    }
-    let mut accepted = Vec::with_capacity(candidates.len());
-    let mut rejected = Vec::new();
-    for ((row, values, person), reasons) in candidates.into_iter().zip(verdicts) {
-        if reasons.is_empty() {
-            accepted.push(AcceptedRow { row, person });
-        } else {
-            rejected.push(RejectedRow {
-                row,
-                values,
-                reasons,
-            });
+        match (c.verdict, extra.is_empty()) {
+            (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
+            (Ok(_), false) => rejected.push(RejectedRow {
+                row: c.row,
+                values: c.values,
+                reasons: extra,
+            }),
+            (Err(mut reasons), _) => {
+                reasons.extend(extra);
+                rejected.push(RejectedRow {
+                    row: c.row,
+                    values: c.values,
+                    reasons,
+                });
+            }
         }
     }
     (accepted, rejected)
