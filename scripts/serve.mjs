@@ -3,12 +3,12 @@
 // reference backend serves the page itself.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const MOUNTS = [
-  ["/pkg/", join(ROOT, "pkg")],
+const mounts = (pkgDir) => [
+  ["/pkg/", pkgDir ? resolvePath(pkgDir) : join(ROOT, "pkg")],
   ["/", join(ROOT, "www")],
 ];
 const TYPES = {
@@ -24,8 +24,8 @@ const TYPES = {
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 
-async function resolve(pathname) {
-  for (const [prefix, dir] of MOUNTS) {
+async function resolve(pathname, pkgDir) {
+  for (const [prefix, dir] of mounts(pkgDir)) {
     if (!pathname.startsWith(prefix)) continue;
     const rel = normalize(decodeURIComponent(pathname.slice(prefix.length)) || "index.html");
     const file = join(dir, rel);
@@ -40,11 +40,14 @@ async function resolve(pathname) {
   return null;
 }
 
-/** Starts the server; `port` 0 picks a free one. Resolves to `{ url, close }`. */
-export function startServer({ host = "127.0.0.1", port = 0 } = {}) {
+/**
+ * Starts the server; `port` 0 picks a free one; `pkgDir` serves another build
+ * of the package at /pkg/. Resolves to `{ url, close }`.
+ */
+export function startServer({ host = "127.0.0.1", port = 0, pkgDir } = {}) {
   const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url, "http://localhost");
-    const file = await resolve(pathname);
+    const file = await resolve(pathname, pkgDir);
     if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(file ? 405 : 404, { "content-type": "text/plain" }).end(file ? "method not allowed" : "not found");
       return;

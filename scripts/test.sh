@@ -44,7 +44,9 @@ run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D
 run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
 run_check "build pkg/ (release, size budget)" bash scripts/build.sh
+run_check "build target/pkg-import (import preview)" bash scripts/build-import-preview.sh
 run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts
+run_check "d.ts typed and documented (import)" node scripts/check-dts.mjs target/pkg-import/hcp_kit.d.ts
 run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120

@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The package built with the import feature (scripts/build-import-preview.sh). */
+export const PKG_IMPORT = fileURLToPath(new URL("../../target/pkg-import/", import.meta.url));
 export const OUTPUT = fileURLToPath(new URL("../output/", import.meta.url));
 mkdirSync(OUTPUT, { recursive: true });
 
@@ -32,8 +34,8 @@ export async function launchBrowser() {
  * Server + browser + a page on the HCP tab; `close()` tears all down.
  * `onContext` runs before the first navigation (to record every request).
  */
-export async function openApp({ onContext } = {}) {
-  const server = await startServer();
+export async function openApp({ onContext, pkgDir } = {}) {
+  const server = await startServer({ pkgDir });
   const browser = await launchBrowser();
   const context = await browser.newContext({ acceptDownloads: true });
   await onContext?.(context);

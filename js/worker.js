@@ -1,0 +1,51 @@
+// hcp-kit's import worker: parses a spreadsheet off the main thread.
+//
+//   const w = new Worker(new URL("hcp-kit/worker", import.meta.url), { type: "module" });
+//   w.postMessage({ id: 1, type: "parse", file, options });
+//   w.onmessage = ({ data }) => { /* progress | result | error */ };
+//   cancel: w.terminate(), then start a fresh worker for the next file.
+import init, { parseImport } from "./hcp_kit.js";
+
+// Progress is posted at most this often, however fast rows go by.
+const PROGRESS_EVERY_MS = 50;
+
+// A failed start (CSP without 'wasm-unsafe-eval', missing .wasm) must answer
+// every request with an error instead of leaving the page waiting forever.
+const ready = init().then(
+  () => null,
+  (e) => e,
+);
+
+function errorMessage(id, e) {
+  return {
+    id,
+    type: "error",
+    name: e?.name === "HcpError" ? "HcpError" : "Error",
+    code: e?.code ?? "Internal",
+    message: String(e?.message ?? e),
+  };
+}
+
+self.addEventListener("message", async (event) => {
+  const { id, type, file, bytes, options } = event.data ?? {};
+  if (type !== "parse") return;
+  const failure = await ready;
+  if (failure) {
+    self.postMessage(errorMessage(id, { code: "InitFailed", message: `hcp-kit could not start: ${failure}` }));
+    return;
+  }
+  try {
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(await file.arrayBuffer());
+    let last = -Infinity;
+    const report = parseImport(data, options ?? undefined, (p) => {
+      const now = performance.now();
+      if (now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        self.postMessage({ id, type: "progress", rows: p.rows, bytes: p.bytes, totalBytes: p.totalBytes });
+      }
+    });
+    self.postMessage({ id, type: "result", report });
+  } catch (e) {
+    self.postMessage(errorMessage(id, e));
+  }
+});
