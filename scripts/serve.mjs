@@ -7,7 +7,8 @@ import { extname, join, normalize, resolve as resolvePath, sep } from "node:path
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const mounts = (pkgDir) => [
+const mounts = (pkgDir, extra = []) => [
+  ...extra.map(([prefix, dir]) => [prefix, resolvePath(dir)]),
   ["/pkg/", pkgDir ? resolvePath(pkgDir) : join(ROOT, "pkg")],
   ["/", join(ROOT, "www")],
 ];
@@ -24,8 +25,8 @@ const TYPES = {
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 
-async function resolve(pathname, pkgDir) {
-  for (const [prefix, dir] of mounts(pkgDir)) {
+async function resolve(pathname, pkgDir, extra) {
+  for (const [prefix, dir] of mounts(pkgDir, extra)) {
     if (!pathname.startsWith(prefix)) continue;
     const rel = normalize(decodeURIComponent(pathname.slice(prefix.length)) || "index.html");
     const file = join(dir, rel);
@@ -42,12 +43,13 @@ async function resolve(pathname, pkgDir) {
 
 /**
  * Starts the server; `port` 0 picks a free one; `pkgDir` serves another build
- * of the package at /pkg/. Resolves to `{ url, close }`.
+ * of the package at /pkg/; `mounts` adds `[prefix, dir]` pairs (benchmarks).
+ * Resolves to `{ url, close }`.
  */
-export function startServer({ host = "127.0.0.1", port = 0, pkgDir } = {}) {
+export function startServer({ host = "127.0.0.1", port = 0, pkgDir, mounts: extra } = {}) {
   const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url, "http://localhost");
-    const file = await resolve(pathname, pkgDir);
+    const file = await resolve(pathname, pkgDir, extra);
     if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(file ? 405 : 404, { "content-type": "text/plain" }).end(file ? "method not allowed" : "not found");
       return;

@@ -1,0 +1,96 @@
+// Import of a 100,000-row, 6-column .xlsx in Chromium: hcp-kit (parse AND
+// validate, wasm) against SheetJS (`read` + `sheet_to_json`, header row) in
+// the same run, plus native hcp-core as the practical limit. Each browser
+// measurement runs in a fresh Chromium so the renderer's peak RSS (VmHWM)
+// belongs to that parser alone. Prints ratios; asserts nothing.
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { startServer } from "../scripts/serve.mjs";
+import { launchBrowser, PKG_IMPORT, ROOT } from "../tests/e2e/harness.mjs";
+
+const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+const file = execFileSync("bash", [join(ROOT, "benches/make-100k.sh")], { encoding: "utf8" }).trim().split("\n").pop();
+const sheetjsVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/xlsx/package.json"), "utf8")).version;
+
+const server = await startServer({
+  pkgDir: PKG_IMPORT,
+  mounts: [
+    ["/bench/", join(ROOT, "target/bench")],
+    ["/xlsx/", join(ROOT, "node_modules/xlsx")],
+  ],
+});
+
+const kb = (n) => `${(n / 1024).toFixed(0)} MB`.replace(/(\d+) MB/, (_, k) => `${(k / 1024).toFixed(1)} MB`);
+
+function vmHwmKb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(status.match(/VmHWM:\s+(\d+) kB/)[1]);
+}
+
+async function rendererPid(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send("SystemInfo.getProcessInfo");
+  const renderers = processInfo.filter((p) => p.type === "renderer").map((p) => p.id);
+  const rss = (pid) => Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]);
+  return renderers.sort((a, b) => rss(b) - rss(a))[0];
+}
+
+const PARSERS = {
+  "hcp-kit": {
+    setup: `const kit = await import("/pkg/hcp_kit.js"); await kit.default(); window.__parse = (b) => { const r = kit.parseImport(b); return r.stats.accepted + r.stats.rejected; };`,
+  },
+  SheetJS: {
+    setup: `const XLSX = await import("/xlsx/xlsx.mjs"); window.__parse = (b) => { const wb = XLSX.read(b, { type: "array" }); return XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]]).length; };`,
+  },
+};
+
+async function measure(name) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}bench/`);
+    await page.evaluate(`(async () => {
+      ${PARSERS[name].setup}
+      window.__bytes = new Uint8Array(await (await fetch("/bench/hcp-100k.xlsx")).arrayBuffer());
+    })()`);
+    const pid = await rendererPid(browser);
+    const before = vmHwmKb(pid);
+    const times = [];
+    let rows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const r = await page.evaluate(`(() => { const t = performance.now(); const n = window.__parse(window.__bytes); return { ms: performance.now() - t, n }; })()`);
+      times.push(r.ms);
+      rows = r.n;
+      if (i === 0) var peakKb = vmHwmKb(pid) - before; // first (cold) run only
+    }
+    return { best: Math.min(...times), first: times[0], rows, peakKb, version: browser.version() };
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  const kit = await measure("hcp-kit");
+  const sheetjs = await measure("SheetJS");
+  const native = JSON.parse(
+    execFileSync("cargo", ["run", "-q", "--release", "-p", "hcp-core", "--example", "parse_file", "--", file, String(RUNS)], {
+      encoding: "utf8",
+      env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: "3" },
+    }),
+  );
+  const mb = (k) => `${(k / 1024).toFixed(0)} MB`;
+  console.log(`import of ${kit.rows.toLocaleString("en")} rows x 6 columns (.xlsx ${(statSync(file).size / 1e6).toFixed(1)} MB by LibreOffice), Chromium ${kit.version}, best of ${RUNS}`);
+  console.log(`  hcp-kit (wasm) parse + validate      ${kit.best.toFixed(0).padStart(6)} ms (first ${kit.first.toFixed(0)} ms)   peak renderer memory +${mb(kit.peakKb)}`);
+  console.log(`  SheetJS ${sheetjsVersion} read + sheet_to_json ${sheetjs.best.toFixed(0).padStart(6)} ms (first ${sheetjs.first.toFixed(0)} ms)   peak renderer memory +${mb(sheetjs.peakKb)}`);
+  console.log(`  hcp-core native (opt-level 3)        ${native.ms.toFixed(0).padStart(6)} ms`);
+  const speed = sheetjs.best / kit.best;
+  const memory = kit.peakKb / sheetjs.peakKb;
+  const vsNative = kit.best / native.ms;
+  console.log(`  speed: hcp-kit is ${speed.toFixed(2)}x faster than SheetJS (target >= 6x${speed >= 6 ? ", met" : ", NOT met"})`);
+  console.log(`  memory: hcp-kit peak is ${memory.toFixed(2)} of SheetJS's (target <= 0.33${memory <= 1 / 3 ? ", met" : ", NOT met"})`);
+  console.log(`  wasm vs native: ${vsNative.toFixed(2)}x (target <= 1.6x${vsNative <= 1.6 ? ", met" : ", NOT met"})`);
+  if (kit.rows !== 100000 || sheetjs.rows !== 100000) throw new Error(`row counts differ: ${kit.rows} / ${sheetjs.rows}`);
+} finally {
+  await server.close();
+}

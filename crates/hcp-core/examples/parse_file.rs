@@ -1,0 +1,25 @@
+//! Parses and validates an import file natively and prints the best of N
+//! runs: the practical limit the browser benchmark compares wasm against.
+//!   cargo run --release -p hcp-core --example parse_file -- FILE [RUNS]
+
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+use hcp_core::import::{ImportOptions, parse_import};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: parse_file FILE [RUNS]")?;
+    let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let bytes = std::fs::read(&path)?;
+    let mut best = f64::INFINITY;
+    let mut rows = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let report = parse_import(&bytes, &ImportOptions::default(), &mut |_| ControlFlow::Continue(()))?;
+        best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        rows = report.stats.rows;
+    }
+    println!("{{\"ms\":{best:.1},\"rows\":{rows}}}");
+    Ok(())
+}
