@@ -496,3 +496,17 @@ fn duplicates_are_reported_on_rows_that_fail_other_rules_too() {
     );
     assert!(r.accepted.is_empty());
 }
+
+/// Inputs the fuzzer (scripts/fuzz.sh) found crashing a reader, kept as
+/// regression cases: each must come back as a typed error or a report.
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    let dir = format!("{}/tests/fixtures/import/fuzz", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let _ = parse(&bytes);
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

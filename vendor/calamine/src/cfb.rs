@@ -317,7 +317,9 @@ impl Sectors {
             while len < end {
                 let read = r.read(&mut self.data[len..end])?;
                 if read == 0 {
-                    return Ok(&self.data[start..len]);
+                    // hcp-kit: a sector wholly past the end of a truncated file
+                    // used to slice start..len with start > len and panic.
+                    return self.data.get(start..len).ok_or(CfbError::SectorBeyondEof(id));
                 }
                 len += read;
             }
