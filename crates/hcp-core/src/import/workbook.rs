@@ -141,6 +141,21 @@ fn used_cells(
     rows.flush(sink)
 }
 
+/// Formats calamine can only load a sheet of at once (.xls, .ods).
+fn whole_sheet<RS: std::io::Read + std::io::Seek, W: Reader<RS>>(
+    mut wb: W,
+    sheet: Option<&str>,
+    sink: &mut RowSink<'_>,
+) -> Result<String, ImportError>
+where
+    W::Error: std::fmt::Display,
+{
+    let name = pick_sheet(wb.sheet_names(), sheet)?;
+    let range = wb.worksheet_range(&name).map_err(invalid)?;
+    used_cells(sink, &range)?;
+    Ok(name)
+}
+
 /// Reads the chosen (or first) sheet; returns its name.
 pub(crate) fn read(
     bytes: &[u8],
@@ -164,26 +179,22 @@ pub(crate) fn read(
             stream(sink, || cells.next_cell())?;
             Ok(name)
         }
-        Format::Xls => {
-            let mut wb = Xls::new(cursor).map_err(|e| match e {
+        Format::Xls => whole_sheet(
+            Xls::new(cursor).map_err(|e| match e {
                 calamine::XlsError::Password => ImportError::Encrypted,
                 e => invalid(e),
-            })?;
-            let name = pick_sheet(wb.sheet_names(), sheet)?;
-            let range = wb.worksheet_range(&name).map_err(invalid)?;
-            used_cells(sink, &range)?;
-            Ok(name)
-        }
-        Format::Ods => {
-            let mut wb = Ods::new(cursor).map_err(|e| match e {
+            })?,
+            sheet,
+            sink,
+        ),
+        Format::Ods => whole_sheet(
+            Ods::new(cursor).map_err(|e| match e {
                 calamine::OdsError::Password => ImportError::Encrypted,
                 e => invalid(e),
-            })?;
-            let name = pick_sheet(wb.sheet_names(), sheet)?;
-            let range = wb.worksheet_range(&name).map_err(invalid)?;
-            used_cells(sink, &range)?;
-            Ok(name)
-        }
+            })?,
+            sheet,
+            sink,
+        ),
         Format::Xml | Format::Csv => Err(invalid("not a binary workbook")),
     }
 }
