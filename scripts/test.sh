@@ -55,8 +55,13 @@ run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
 run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
 
+# Every fuzz target briefly, from the committed seeds: a crash fails the run.
+# (Long runs: `bash scripts/fuzz.sh 600`.)
+run_check "fuzz smoke (3 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-20}"
+
 step "benchmarks (report only)"
-node benches/keygen.mjs || { echo "-- benchmark failed to run"; failed=$((failed + 1)); }
+node benches/keygen.mjs || { echo "-- keygen benchmark failed to run"; failed=$((failed + 1)); }
+node benches/import.mjs || { echo "-- import benchmark failed to run"; failed=$((failed + 1)); }
 
 printf '\n'
 echo "total: $passed passed, $failed failed"
