@@ -25,8 +25,10 @@ macro_rules! from_err {
 }
 
 /// Converts a &[u8] into an iterator of `u32`s
+// hcp-kit: a trailing partial word (malformed file) is ignored instead of
+// asserting; read_* below read a short slice as zero-padded instead of
+// panicking. In wasm a panic is a trap that kills the module.
 pub fn to_u32(s: &[u8]) -> impl ExactSizeIterator<Item = u32> + '_ {
-    assert_eq!(s.len() % 4, 0);
     s.as_chunks::<4>()
         .0
         .iter()
@@ -34,38 +36,46 @@ pub fn to_u32(s: &[u8]) -> impl ExactSizeIterator<Item = u32> + '_ {
 }
 
 #[inline]
+fn padded<const N: usize>(s: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let n = s.len().min(N);
+    out[..n].copy_from_slice(&s[..n]);
+    out
+}
+
+#[inline]
 pub fn read_u32(s: &[u8]) -> u32 {
-    u32::from_le_bytes(s[..4].try_into().unwrap())
+    u32::from_le_bytes(padded(s))
 }
 
 #[inline]
 pub fn read_i32(s: &[u8]) -> i32 {
-    i32::from_le_bytes(s[..4].try_into().unwrap())
+    i32::from_le_bytes(padded(s))
 }
 
 #[inline]
 pub fn read_u16(s: &[u8]) -> u16 {
-    u16::from_le_bytes(s[..2].try_into().unwrap())
+    u16::from_le_bytes(padded(s))
 }
 
 #[inline]
 pub fn read_i16(s: &[u8]) -> i16 {
-    i16::from_le_bytes(s[..2].try_into().unwrap())
+    i16::from_le_bytes(padded(s))
 }
 
 #[inline]
 pub fn read_u64(s: &[u8]) -> u64 {
-    u64::from_le_bytes(s[..8].try_into().unwrap())
+    u64::from_le_bytes(padded(s))
 }
 
 #[inline]
 pub fn read_usize(s: &[u8]) -> usize {
-    read_u32(s).try_into().unwrap()
+    read_u32(s) as usize
 }
 
 #[inline]
 pub fn read_f64(s: &[u8]) -> f64 {
-    f64::from_le_bytes(s[..8].try_into().unwrap())
+    f64::from_le_bytes(padded(s))
 }
 
 /// Convert a 0-based column index to an Excel column name (0 -> "A", 26 -> "AA").
