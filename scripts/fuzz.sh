@@ -19,7 +19,7 @@ for t in "${TARGETS[@]}"; do
   log="$CARGO_TARGET_DIR/fuzz-$t.log"
   if ! cargo fuzz run -s none "$t" "corpus/$t" "${seeds[@]}" -- \
     -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1; then
-    tail -n 40 "$log"
+    grep -E "panicked|ERROR|SUMMARY|Test unit written|out-of-memory|deadly" "$log" | cut -c1-300 | head -20
     echo "fuzz target $t FAILED (crash input under fuzz/artifacts/$t/)"
     exit 1
   fi

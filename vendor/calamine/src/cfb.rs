@@ -335,7 +335,15 @@ impl Sectors {
         len: usize,
     ) -> Result<Vec<u8>, CfbError> {
         let mut chain = Vec::new();
+        // hcp-kit: a cyclic FAT chain used to grow `chain` until memory ran
+        // out, and an id past the FAT to panic. A chain visits each sector of
+        // the file at most once.
+        let mut steps = 0u64;
         while sector_id != ENDOFCHAIN {
+            steps += 1;
+            if steps > u64::from(self.maxid) + 1 {
+                return Err(CfbError::SectorBeyondEof(sector_id));
+            }
             let sector = self.get(sector_id, r)?;
             let remaining = len - chain.len();
             let to_copy = sector.len().min(remaining);
@@ -343,7 +351,7 @@ impl Sectors {
             if chain.len() >= len {
                 break;
             }
-            sector_id = fats[sector_id as usize];
+            sector_id = *fats.get(sector_id as usize).ok_or(CfbError::SectorBeyondEof(sector_id))?;
         }
         Ok(chain)
     }
