@@ -1,0 +1,92 @@
+//! hcp-server: the reference backend hcp-kit talks to. An iCure-compatible
+//! subset of `/rest/v2` (auth, healthcare parties) on SQLite by default or
+//! PostgreSQL, serving the admin page and the wasm package as static files.
+
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod hcp;
+mod login;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+use sqlx::AnyPool;
+use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+
+/// Largest request body accepted (an import batch is the largest legitimate one).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: AnyPool,
+    pub jwt_secret: Arc<Vec<u8>>,
+}
+
+/// Where the static files live (the page and the package).
+#[derive(Debug, Clone, Default)]
+pub struct StaticDirs {
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+}
+
+fn hcp_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(hcp::list).post(hcp::create).put(hcp::update))
+        .route("/byIds", post(hcp::by_ids))
+        .route("/purge/{id}", delete(hcp::purge))
+        .route("/{id}", get(hcp::get).delete(hcp::delete))
+        .route("/{parentId}/children", get(hcp::children))
+}
+
+pub fn app(state: AppState, statics: &StaticDirs) -> Router {
+    let api = Router::new()
+        .route("/rest/v2/auth/login", post(login::login))
+        .route("/rest/v2/auth/refresh", post(login::refresh))
+        .nest("/rest/v2/hcparty", hcp_routes())
+        .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp_routes())
+        .route("/health", get(|| async { "ok" }))
+        .with_state(state);
+    let mut router = api;
+    if let Some(pkg) = &statics.pkg {
+        router = router.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    if let Some(www) = &statics.www {
+        router = router.fallback_service(ServeDir::new(www));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CorsLayer::permissive())
+}
+
+/// A running server: its address, and a handle that stops it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub shutdown: tokio::sync::oneshot::Sender<()>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = app(state, &statics);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        shutdown: tx,
+        task,
+    })
+}

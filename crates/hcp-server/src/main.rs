@@ -1,0 +1,73 @@
+//! `hcp-server`: configuration by flags or environment, then serve until Ctrl+C.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Parser;
+use hcp_server::{AppState, StaticDirs, auth, db, demo};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Reference HCP backend for hcp-kit (iCure-compatible /rest/v2 subset)"
+)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "HCP_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// SQLite file path, `:memory:`, or a postgres:// URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "hcp.sqlite")]
+    database_url: String,
+    /// File holding the JWT signing secret; servers behind one load balancer
+    /// must share it. Without it a random secret is made at each start.
+    #[arg(long, env = "HCP_JWT_SECRET_FILE")]
+    jwt_secret_file: Option<PathBuf>,
+    /// Directory of the admin page.
+    #[arg(long, env = "HCP_WWW", default_value = "www")]
+    www: PathBuf,
+    /// Directory of the built wasm package.
+    #[arg(long, env = "HCP_PKG", default_value = "pkg")]
+    pkg: PathBuf,
+    /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let secret = match &args.jwt_secret_file {
+        Some(path) => std::fs::read(path)?,
+        None => auth::random_secret()?.into_bytes(),
+    };
+    if secret.len() < 32 {
+        return Err("the JWT secret must be at least 32 bytes".into());
+    }
+    let pool = db::connect(&args.database_url).await?;
+    if args.demo {
+        demo::seed(&pool).await?;
+    }
+    let state = AppState {
+        pool,
+        jwt_secret: Arc::new(secret),
+    };
+    let statics = StaticDirs {
+        www: Some(args.www),
+        pkg: Some(args.pkg),
+    };
+    let running = hcp_server::start(&args.listen, state, statics).await?;
+    println!("hcp-kit is running: open http://{}/", running.addr);
+    if args.demo {
+        println!("demo login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    }
+    tokio::signal::ctrl_c().await?;
+    tracing::info!("shutting down");
+    let _ = running.shutdown.send(());
+    running.task.await??;
+    Ok(())
+}

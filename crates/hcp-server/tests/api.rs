@@ -1,0 +1,567 @@
+//! The real server on loopback with a real SQLite file, driven over HTTP.
+
+use std::sync::Arc;
+
+use hcp_server::{AppState, StaticDirs, db, demo};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Server {
+    base: String,
+    http: reqwest::Client,
+    _dir: TempDir,
+    running: Option<hcp_server::Running>,
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = std::env::temp_dir().join(format!("hcp-server-test-{}", uuid_like()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pool = db::connect(dir.join("db.sqlite").to_str().unwrap())
+            .await
+            .unwrap();
+        demo::seed(&pool).await.unwrap();
+        let state = AppState {
+            pool,
+            jwt_secret: Arc::new(b"test-secret-test-secret-test-secret!".to_vec()),
+        };
+        let running = hcp_server::start("127.0.0.1:0", state, StaticDirs::default())
+            .await
+            .unwrap();
+        Server {
+            base: format!("http://{}", running.addr),
+            http: reqwest::Client::new(),
+            _dir: TempDir(dir),
+            running: Some(running),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(self.url("/rest/v2/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn admin_token(&self) -> String {
+        let (status, body) = self.login(demo::DEMO_LOGIN, demo::DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.shutdown.send(());
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    format!("{}-{:?}", std::process::id(), std::thread::current().id()).replace(['(', ')'], "")
+        + &std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+            .to_string()
+}
+
+fn person(first: &str, last: &str, email: &str, phone: Option<&str>) -> Value {
+    let mut telecoms = vec![json!({"telecomType": "email", "telecomNumber": email})];
+    if let Some(p) = phone {
+        telecoms.push(json!({"telecomType": "mobile", "telecomNumber": p}));
+    }
+    json!({"firstName": first, "lastName": last, "addresses": [{"addressType": "work", "telecoms": telecoms}]})
+}
+
+use reqwest::Method;
+
+#[tokio::test]
+async fn login_refresh_and_unauthorized() {
+    let s = Server::start().await;
+    let (status, body) = s.login(demo::DEMO_LOGIN, "wrong").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "wrong username or password");
+    let (status, _) = s.login("nobody@example.com", "x").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, body) = s.login(demo::DEMO_LOGIN, demo::DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["successful"], true);
+    let refresh = body["refreshToken"].as_str().unwrap();
+    let r = s
+        .http
+        .post(s.url("/rest/v2/auth/refresh"))
+        .header("Refresh-Token", refresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let fresh: Value = r.json().await.unwrap();
+    let (status, _) = s
+        .call(
+            Method::GET,
+            "/rest/v2/hcparty",
+            fresh["token"].as_str().unwrap(),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // An access token is not a refresh token, and vice versa.
+    let access = body["token"].as_str().unwrap();
+    let r = s
+        .http
+        .post(s.url("/rest/v2/auth/refresh"))
+        .header("Refresh-Token", access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = s.call(Method::GET, "/rest/v2/hcparty", refresh, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let r = s.http.get(s.url("/rest/v2/hcparty")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("bearer"));
+    let mut bent = access.to_owned();
+    bent.pop();
+    bent.push(if access.ends_with('A') { 'B' } else { 'A' });
+    assert_eq!(
+        s.call(Method::GET, "/rest/v2/hcparty", &bent, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.http
+            .get(s.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+}
+
+#[tokio::test]
+async fn list_page_search_and_get() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let (status, page) = s
+        .call(Method::GET, "/rest/v2/hcparty?limit=2", &t, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 2);
+    let next = page["nextKeyPair"]["startKeyDocId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, page2) = s
+        .call(
+            Method::GET,
+            &format!("/rest/v2/hcparty?limit=2&startDocumentId={next}"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(page2["rows"].as_array().unwrap().len(), 2);
+    assert!(page2["nextKeyPair"].is_null());
+    let mut ids: Vec<String> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(page2["rows"].as_array().unwrap())
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "every HCP once across pages");
+
+    let (_, found) = s
+        .call(Method::GET, "/rest/v2/hcparty?search=dupont", &t, None)
+        .await;
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(found["rows"][0]["firstName"], "Anne");
+    let (_, by_mail) = s
+        .call(Method::GET, "/rest/v2/hcparty?search=JL.MARTIN@", &t, None)
+        .await;
+    assert_eq!(by_mail["rows"][0]["lastName"], "Martin");
+
+    let (status, org) = s
+        .call(
+            Method::GET,
+            &format!("/rest/v2/hcparty/{}", demo::DEMO_ORG_ID),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(org["name"], "Clinique du Parc");
+    let (status, kids) = s
+        .call(
+            Method::GET,
+            &format!("/rest/v2/hcparty/{}/children", demo::DEMO_ORG_ID),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kids.as_array().unwrap().len(), 3);
+    let (status, body) = s
+        .call(
+            Method::GET,
+            "/rest/v2/hcparty/00000000-0000-0000-0000-000000000000",
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            status,
+            body["message"].as_str().unwrap().starts_with("no HCP")
+        ),
+        (StatusCode::NOT_FOUND, true)
+    );
+    let (_, two) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty/byIds",
+            &t,
+            Some(json!({"ids": [demo::DEMO_ORG_ID, "missing"]})),
+        )
+        .await;
+    assert_eq!(two.as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.call(Method::GET, "/rest/v2/hcparty?limit=0", &t, None)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        s.call(Method::GET, "/rest/v2/hcparty?limit=5000", &t, None)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn create_update_with_rev_delete_and_purge() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let mut body = person(
+        "  Olivier ",
+        "O'Brien",
+        "O.Brien@Example.IE",
+        Some("+353 87 123 4567"),
+    );
+    body["parentId"] = json!(demo::DEMO_ORG_ID);
+    let (status, created) = s
+        .call(Method::POST, "/rest/v2/hcparty", &t, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["firstName"], "Olivier");
+    assert_eq!(
+        created["addresses"][0]["telecoms"][0]["telecomNumber"],
+        "O.Brien@example.ie"
+    );
+    assert_eq!(
+        created["addresses"][0]["telecoms"][1]["telecomNumber"],
+        "+353871234567"
+    );
+    assert!(
+        created["userId"].is_string(),
+        "Add User creates the linked user"
+    );
+    assert!(created["rev"].as_str().unwrap().starts_with("1-"));
+
+    // Same email again (any case) or same phone: 409.
+    let (status, msg) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("X", "Y", "o.brien@example.ie", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{msg}");
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("X", "Y", "x@y.ie", Some("+353871234567"))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // The shared rules: a bad email is a 400 naming the problem.
+    let (status, msg) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("X", "Y", "not-an-email", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        msg["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid email"),
+        "{msg}"
+    );
+    let mut orphan = person("X", "Y", "x2@y.ie", None);
+    orphan["parentId"] = json!("00000000-0000-4000-8000-000000000001"); // a person, not an organization
+    assert_eq!(
+        s.call(Method::POST, "/rest/v2/hcparty", &t, Some(orphan))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+
+    let mut edited = created.clone();
+    edited["lastName"] = json!("O'Brien-Smith");
+    let (status, updated) = s
+        .call(Method::PUT, "/rest/v2/hcparty", &t, Some(edited.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert!(updated["rev"].as_str().unwrap().starts_with("2-"));
+    // The old rev is stale now.
+    let (status, msg) = s
+        .call(Method::PUT, "/rest/v2/hcparty", &t, Some(edited))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        msg["message"]
+            .as_str()
+            .unwrap()
+            .contains("modified by someone else"),
+        "{msg}"
+    );
+
+    let rev = updated["rev"].as_str().unwrap();
+    let (status, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/rest/v2/hcparty/{id}?rev=1-stale"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, gone) = s
+        .call(
+            Method::DELETE,
+            &format!("/rest/v2/hcparty/{id}?rev={rev}"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{gone}");
+    assert_eq!(
+        s.call(Method::GET, &format!("/rest/v2/hcparty/{id}"), &t, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, list) = s
+        .call(Method::GET, "/rest/v2/hcparty?search=brien", &t, None)
+        .await;
+    assert!(
+        list["rows"].as_array().unwrap().is_empty(),
+        "deleted HCPs never appear in lists"
+    );
+
+    let (_, org) = s
+        .call(
+            Method::GET,
+            &format!("/rest/v2/hcparty/{}", demo::DEMO_ORG_ID),
+            &t,
+            None,
+        )
+        .await;
+    let (status, msg) = s
+        .call(
+            Method::DELETE,
+            &format!(
+                "/rest/v2/hcparty/purge/{}?rev={}",
+                demo::DEMO_ORG_ID,
+                org["rev"].as_str().unwrap()
+            ),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "an organization with HCPs cannot be deleted: {msg}"
+    );
+    let (_, fresh) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("P", "Q", "p@q.be", None)),
+        )
+        .await;
+    let pid = fresh["id"].as_str().unwrap();
+    let (status, _) = s
+        .call(
+            Method::DELETE,
+            &format!(
+                "/rest/v2/hcparty/purge/{pid}?rev={}",
+                fresh["rev"].as_str().unwrap()
+            ),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Purged: the email is free again.
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("P", "Q", "p@q.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn databases_are_isolated() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    // The admin was granted the second database.
+    let path = format!("/rest/v2/hcparty/inGroup/{}", demo::OTHER_GROUP);
+    let (status, page) = s.call(Method::GET, &path, &t, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page["rows"].as_array().unwrap().is_empty());
+    let (status, made) = s
+        .call(
+            Method::POST,
+            &path,
+            &t,
+            Some(person("R", "S", "r@s.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let id = made["id"].as_str().unwrap();
+    // Visible in that database only.
+    assert_eq!(
+        s.call(Method::GET, &format!("{path}/{id}"), &t, None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.call(Method::GET, &format!("/rest/v2/hcparty/{id}"), &t, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // A database that was not granted: 403 and no data.
+    let (status, body) = s
+        .call(
+            Method::GET,
+            "/rest/v2/hcparty/inGroup/someone-else",
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.get("rows").is_none());
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty/inGroup/someone-else",
+            &t,
+            Some(person("A", "B", "a@b.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn public_keys_are_validated_and_private_keys_refused() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let (_, created) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("K", "L", "k@l.be", None)),
+        )
+        .await;
+    let kp = hcp_core::keys::KeyPair::generate().unwrap();
+    let mut with_key = created.clone();
+    with_key["publicKeysP256"] = json!([kp.public_key().pem()]);
+    let (status, updated) = s
+        .call(Method::PUT, "/rest/v2/hcparty", &t, Some(with_key))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(
+        updated["publicKeysP256"],
+        json!([kp.public_key().spki_hex()]),
+        "stored as SPKI hex"
+    );
+    let mut bad = updated.clone();
+    bad["publicKeysP256"] = json!(["3059deadbeef"]);
+    assert_eq!(
+        s.call(Method::PUT, "/rest/v2/hcparty", &t, Some(bad))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    for leak in [
+        json!({"privateKey": kp.private_pkcs8_base64().as_str()}),
+        json!({"notes": [kp.private_pem().as_str()]}),
+        json!({"publicKeysP256": [serde_json::to_string(&kp.private_jwk()).unwrap()]}),
+    ] {
+        let mut body = updated.clone();
+        for (k, v) in leak.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, msg) = s
+            .call(Method::PUT, "/rest/v2/hcparty", &t, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
+        assert!(msg["message"].as_str().unwrap().contains("private key"));
+    }
+}
