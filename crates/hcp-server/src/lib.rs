@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod hcp;
 mod login;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,12 +46,23 @@ fn hcp_routes() -> Router<AppState> {
         .route("/{parentId}/children", get(hcp::children))
 }
 
+fn user_routes() -> Router<AppState> {
+    Router::new()
+        .route("/{userId}", get(users::get_user))
+        .route(
+            "/token/{userId}/{name}",
+            post(users::create_token).delete(users::delete_token),
+        )
+}
+
 pub fn app(state: AppState, statics: &StaticDirs) -> Router {
     let api = Router::new()
         .route("/rest/v2/auth/login", post(login::login))
         .route("/rest/v2/auth/refresh", post(login::refresh))
         .nest("/rest/v2/hcparty", hcp_routes())
         .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp_routes())
+        .nest("/rest/v2/user", user_routes())
+        .nest("/rest/v2/user/inGroup/{groupId}", user_routes())
         .route("/health", get(|| async { "ok" }))
         .with_state(state);
     let mut router = api;

@@ -565,3 +565,125 @@ async fn public_keys_are_validated_and_private_keys_refused() {
         assert!(msg["message"].as_str().unwrap().contains("private key"));
     }
 }
+
+#[tokio::test]
+async fn authentication_tokens_log_in_until_deleted_or_expired() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let (_, hcp) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty",
+            &t,
+            Some(person("Tok", "En", "tok@en.be", None)),
+        )
+        .await;
+    let user = hcp["userId"].as_str().unwrap().to_owned();
+    let (status, token) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/user/token/{user}/ci-script?tokenValidity=3600"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    let token = token.as_str().unwrap().to_owned();
+    assert!(token.len() >= 40);
+    // The token logs in as the user, in place of a password.
+    let (status, body) = s.login("tok@en.be", &token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["healthcarePartyId"], hcp["id"]);
+    // Listed by name, never by value; a second token with the same name is refused.
+    let (_, u) = s
+        .call(Method::GET, &format!("/rest/v2/user/{user}"), &t, None)
+        .await;
+    let info = &u["authenticationTokens"]["ci-script"];
+    assert_eq!(info["validity"], 3600);
+    assert!(info["expires"].as_i64().unwrap() > info["creationTime"].as_i64().unwrap());
+    assert!(!u.to_string().contains(&token));
+    let (status, msg) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/user/token/{user}/ci-script"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{msg}");
+    // Deleted: refused at once.
+    let (status, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/rest/v2/user/token/{user}/ci-script"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        s.login("tok@en.be", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.call(
+            Method::DELETE,
+            &format!("/rest/v2/user/token/{user}/ci-script"),
+            &t,
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    // Expired: refused once its validity has passed.
+    let (_, short) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/user/token/{user}/short?tokenValidity=1"),
+            &t,
+            None,
+        )
+        .await;
+    let short = short.as_str().unwrap().to_owned();
+    assert_eq!(s.login("tok@en.be", &short).await.0, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        s.login("tok@en.be", &short).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // Bad input and other databases.
+    assert_eq!(
+        s.call(
+            Method::POST,
+            &format!("/rest/v2/user/token/{user}/x?tokenValidity=0"),
+            &t,
+            None
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/user/inGroup/{}/token/{user}/x", demo::OTHER_GROUP),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the user is not in that database"
+    );
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/user/inGroup/nope/token/{user}/x"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
