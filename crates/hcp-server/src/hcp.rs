@@ -406,7 +406,6 @@ pub async fn create(
     let mut tx = st.pool.begin().await?;
     // "Add User": a person with an email gets a linked user whose login is that email.
     if let (false, Some(login)) = (hcp.is_organization(), &email) {
-        let user_id = uuid::Uuid::new_v4().to_string();
         let taken = sqlx::query("SELECT 1 AS x FROM users WHERE login = $1")
             .bind(login)
             .fetch_optional(&mut *tx)
@@ -416,20 +415,38 @@ pub async fn create(
                 "a user with login {login} already exists"
             )));
         }
-        sqlx::query("INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev) VALUES ($1, $2, $3, $3, $4, 'ACTIVE', $5, $6)")
-            .bind(&user_id)
-            .bind(&target.group_id)
-            .bind(login)
-            .bind(&id)
-            .bind(now)
-            .bind(new_rev(1))
-            .execute(&mut *tx)
-            .await?;
-        hcp.user_id = Some(user_id);
+        let user_id = uuid::Uuid::new_v4().to_string();
+        hcp.user_id = Some(user_id.clone());
+        insert_with_user(&mut tx, &target.group_id, &hcp, login, &user_id, now).await?;
+    } else {
+        insert(&mut tx, &target.group_id, &hcp, email.as_deref()).await?;
     }
-    insert(&mut tx, &target.group_id, &hcp, email.as_deref()).await?;
     tx.commit().await?;
     Ok(Json(hcp))
+}
+
+/// Inserts a person and its linked user (login = email), in the caller's transaction.
+pub async fn insert_with_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    hcp: &Hcp,
+    login: &str,
+    user_id: &str,
+    now: i64,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev) \
+         VALUES ($1, $2, $3, $3, $4, 'ACTIVE', $5, $6)",
+    )
+    .bind(user_id)
+    .bind(group_id)
+    .bind(login)
+    .bind(hcp.id.as_deref())
+    .bind(now)
+    .bind(new_rev(1))
+    .execute(&mut **tx)
+    .await?;
+    insert(tx, group_id, hcp, Some(login)).await
 }
 
 async fn insert(

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod hcp;
+pub mod import;
 mod login;
 pub mod users;
 
@@ -41,6 +42,7 @@ fn hcp_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(hcp::list).post(hcp::create).put(hcp::update))
         .route("/byIds", post(hcp::by_ids))
+        .route("/import", post(import::import))
         .route("/purge/{id}", delete(hcp::purge))
         .route("/{id}", get(hcp::get).delete(hcp::delete))
         .route("/{parentId}/children", get(hcp::children))

@@ -687,3 +687,169 @@ async fn authentication_tokens_log_in_until_deleted_or_expired() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+async fn import(
+    s: &Server,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    rows: Value,
+) -> (StatusCode, Value) {
+    let mut req = s
+        .http
+        .post(s.url(path))
+        .bearer_auth(token)
+        .json(&json!({ "rows": rows }));
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let r = req.send().await.unwrap();
+    (r.status(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn count(s: &Server, token: &str) -> usize {
+    let (_, page) = s
+        .call(Method::GET, "/rest/v2/hcparty?limit=1000", token, None)
+        .await;
+    page["rows"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn import_batches_revalidate_and_replay_idempotently() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let rows = json!([
+        {"row": 2, "firstName": "Imp", "lastName": "One", "email": "imp1@example.be", "phone": "+32475000001", "parentId": demo::DEMO_ORG_ID},
+        {"row": 3, "firstName": "Imp", "lastName": "Two", "email": "IMP2@example.be", "countryCode": "BE", "mobilePhone": "0475 00 00 02"},
+        {"row": 4, "firstName": "", "lastName": "Three", "email": "imp3@example.be"},
+        {"row": 5, "firstName": "Imp", "lastName": "Four", "email": "imp1@EXAMPLE.be"},
+        {"row": 6, "firstName": "Imp", "lastName": "Five", "email": "anne.dupont@example.be"},
+        {"row": 7, "firstName": "Imp", "lastName": "Six", "email": "imp6@example.be", "phone": "+32475123456"},
+        {"row": 8, "firstName": "Imp", "lastName": "Seven", "email": "imp7@example.be", "parentId": "00000000-0000-0000-0000-000000000000"},
+        {"row": 9, "firstName": "Imp", "lastName": "Eight", "email": "not-an-email"}
+    ]);
+    let before = count(&s, &t).await;
+    let (status, res) = import(
+        &s,
+        &t,
+        "/rest/v2/hcparty/import",
+        Some("file-1/batch-0"),
+        rows.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{res}");
+    assert_eq!(
+        (res["created"].as_u64(), res["rejected"].as_u64()),
+        (Some(2), Some(6))
+    );
+    let verdicts: Vec<(u64, String, String)> = res["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let code = r["reasons"]
+                .get(0)
+                .map(|x| x["code"].as_str().unwrap().to_owned())
+                .unwrap_or_default();
+            (
+                r["row"].as_u64().unwrap(),
+                r["status"].as_str().unwrap().to_owned(),
+                code,
+            )
+        })
+        .collect();
+    let expect = |row: u64, status: &str, code: &str| (row, status.to_owned(), code.to_owned());
+    assert_eq!(
+        verdicts,
+        vec![
+            expect(2, "created", ""),
+            expect(3, "created", ""),
+            expect(4, "rejected", "Required"),
+            expect(5, "rejected", "DuplicateInFile"),
+            expect(6, "rejected", "AlreadyExists"),
+            expect(7, "rejected", "AlreadyExists"),
+            expect(8, "rejected", "UnknownOrganization"),
+            expect(9, "rejected", "InvalidEmail"),
+        ]
+    );
+    assert_eq!(count(&s, &t).await, before + 2);
+    let id = res["rows"][1]["id"].as_str().unwrap();
+    let (_, made) = s
+        .call(Method::GET, &format!("/rest/v2/hcparty/{id}"), &t, None)
+        .await;
+    assert_eq!(
+        made["addresses"][0]["telecoms"][1]["telecomNumber"],
+        "+32475000002"
+    );
+    assert!(made["userId"].is_string());
+
+    // The same key again: the first answer, nothing created twice.
+    let (status, again) = import(
+        &s,
+        &t,
+        "/rest/v2/hcparty/import",
+        Some("file-1/batch-0"),
+        rows.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, res);
+    assert_eq!(count(&s, &t).await, before + 2);
+    // A new key re-validates against what now exists.
+    let (_, third) = import(
+        &s,
+        &t,
+        "/rest/v2/hcparty/import",
+        Some("file-1/batch-0-retry"),
+        rows,
+    )
+    .await;
+    assert_eq!(third["created"], 0);
+
+    assert_eq!(
+        import(&s, &t, "/rest/v2/hcparty/import", None, json!([]))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let too_many: Vec<Value> = (0..5001)
+        .map(
+            |i| json!({"row": i, "firstName": "A", "lastName": "B", "email": format!("a{i}@b.be")}),
+        )
+        .collect();
+    assert_eq!(
+        import(
+            &s,
+            &t,
+            "/rest/v2/hcparty/import",
+            Some("big"),
+            json!(too_many)
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        import(
+            &s,
+            &t,
+            "/rest/v2/hcparty/inGroup/nope/import",
+            Some("k"),
+            json!([])
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    // Keys are per database.
+    let path = format!("/rest/v2/hcparty/inGroup/{}/import", demo::OTHER_GROUP);
+    let (_, other) = import(
+        &s,
+        &t,
+        &path,
+        Some("file-1/batch-0"),
+        json!([{"row": 2, "firstName": "O", "lastName": "G", "email": "og@example.be"}]),
+    )
+    .await;
+    assert_eq!(other["created"], 1);
+}
