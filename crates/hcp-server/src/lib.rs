@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod hcp;
 pub mod import;
+pub mod limit;
 mod login;
 pub mod users;
 
@@ -29,6 +30,33 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct AppState {
     pub pool: AnyPool,
     pub jwt_secret: Arc<Vec<u8>>,
+    pub limits: Arc<LoginLimits>,
+}
+
+/// Failed logins allowed per account and per client address in 5 minutes.
+pub struct LoginLimits {
+    pub per_account: limit::FailureLimiter,
+    pub per_address: limit::FailureLimiter,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        let window = std::time::Duration::from_secs(300);
+        LoginLimits {
+            per_account: limit::FailureLimiter::new(10, window),
+            per_address: limit::FailureLimiter::new(50, window),
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(pool: AnyPool, jwt_secret: Vec<u8>) -> AppState {
+        AppState {
+            pool,
+            jwt_secret: Arc::new(jwt_secret),
+            limits: Arc::new(LoginLimits::default()),
+        }
+    }
 }
 
 /// Where the static files live (the page and the package).
@@ -92,11 +120,14 @@ pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::i
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(state, &statics);
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
     });
     Ok(Running {
         addr,

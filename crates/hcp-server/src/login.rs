@@ -2,7 +2,9 @@
 //! authentication token of the user is accepted in place of the password.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -31,31 +33,61 @@ const REFUSED: &str = "wrong username or password";
 
 pub async fn login(
     State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(c): Json<Credentials>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let row = sqlx::query(
+    let account = c.username.trim().to_lowercase();
+    let address = peer.ip().to_string();
+    for (limiter, key) in [
+        (&st.limits.per_account, &account),
+        (&st.limits.per_address, &address),
+    ] {
+        limiter.check(key).map_err(ApiError::TooManyRequests)?;
+    }
+    match authenticate(&st, &account, &c.password).await? {
+        Some(response) => {
+            st.limits.per_account.forget(&account);
+            Ok(Json(response))
+        }
+        None => {
+            st.limits.per_account.fail(&account);
+            st.limits.per_address.fail(&address);
+            Err(ApiError::Unauthorized(REFUSED.into()))
+        }
+    }
+}
+
+/// The login response when `password` (or an authentication token) is right.
+async fn authenticate(
+    st: &AppState,
+    account: &str,
+    password: &str,
+) -> ApiResult<Option<LoginResponse>> {
+    let Some(row) = sqlx::query(
         "SELECT id, login, password_hash, hcp_id FROM users WHERE login = $1 AND status = 'ACTIVE'",
     )
-    .bind(c.username.trim().to_lowercase())
+    .bind(account)
     .fetch_optional(&st.pool)
     .await?
-    .ok_or_else(|| ApiError::Unauthorized(REFUSED.into()))?;
+    else {
+        return Ok(None);
+    };
     let user_id: String = row.try_get("id")?;
     let password_ok = row
         .try_get::<Option<String>, _>("password_hash")?
-        .is_some_and(|phc| auth::verify_password(&c.password, &phc));
+        .is_some_and(|phc| auth::verify_password(password, &phc));
     let token_ok = !password_ok
         && sqlx::query("SELECT 1 AS x FROM auth_tokens WHERE user_id = $1 AND token_hash = $2 AND expires > $3")
             .bind(&user_id)
-            .bind(auth::token_hash(&c.password))
+            .bind(auth::token_hash(password))
             .bind(now_ms())
             .fetch_optional(&st.pool)
             .await?
             .is_some();
     if !password_ok && !token_ok {
-        return Err(ApiError::Unauthorized(REFUSED.into()));
+        return Ok(None);
     }
-    Ok(Json(LoginResponse {
+    Ok(Some(LoginResponse {
         token: auth::issue(&st.jwt_secret, &user_id, "access", ACCESS_TTL_SECS)?,
         refresh_token: auth::issue(&st.jwt_secret, &user_id, "refresh", REFRESH_TTL_SECS)?,
         successful: true,

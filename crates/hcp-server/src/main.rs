@@ -1,7 +1,6 @@
 //! `hcp-server`: configuration by flags or environment, then serve until Ctrl+C.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Parser;
 use hcp_server::{AppState, StaticDirs, auth, db, demo};
@@ -52,10 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         demo::seed(&pool).await?;
     }
-    let state = AppState {
-        pool,
-        jwt_secret: Arc::new(secret),
-    };
+    let state = AppState::new(pool, secret);
     let statics = StaticDirs {
         www: Some(args.www),
         pkg: Some(args.pkg),

@@ -1,7 +1,5 @@
 //! The real server on loopback with a real SQLite file, driven over HTTP.
 
-use std::sync::Arc;
-
 use hcp_server::{AppState, StaticDirs, db, demo};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -28,10 +26,7 @@ impl Server {
             .await
             .unwrap();
         demo::seed(&pool).await.unwrap();
-        let state = AppState {
-            pool,
-            jwt_secret: Arc::new(b"test-secret-test-secret-test-secret!".to_vec()),
-        };
+        let state = AppState::new(pool, b"test-secret-test-secret-test-secret!".to_vec());
         let running = hcp_server::start("127.0.0.1:0", state, StaticDirs::default())
             .await
             .unwrap();
@@ -852,4 +847,26 @@ async fn import_batches_revalidate_and_replay_idempotently() {
     )
     .await;
     assert_eq!(other["created"], 1);
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account() {
+    let s = Server::start().await;
+    for _ in 0..10 {
+        assert_eq!(
+            s.login(demo::DEMO_LOGIN, "wrong").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, body) = s.login(demo::DEMO_LOGIN, "wrong").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("retry in"));
+    // Even the right password waits: the attacker must not learn it worked.
+    assert_eq!(
+        s.login(demo::DEMO_LOGIN, demo::DEMO_PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Other accounts from elsewhere are not blocked by this one (the address limit is higher).
+    let (status, _) = s.login("someone@else.be", "x").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
