@@ -632,3 +632,67 @@ pub async fn purge(
         .ok_or_else(|| ApiError::BadRequest("missing id".into()))?;
     Ok(Json(remove(&st, &target, id, q.rev, true).await?))
 }
+
+/// Rows per multi-row INSERT: far below both databases' parameter limits,
+/// large enough that round trips stop dominating a bulk import.
+const INSERT_CHUNK: usize = 200;
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inserts many people and their linked users (login = email) in few statements.
+pub async fn insert_people(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    people: &[(Hcp, String)],
+    now: i64,
+) -> ApiResult<()> {
+    for chunk in people.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev) VALUES {}",
+            placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for (hcp, login) in chunk {
+            q = q
+                .bind(hcp.user_id.clone())
+                .bind(group_id)
+                .bind(login.clone())
+                .bind(login.clone());
+            q = q
+                .bind(hcp.id.clone())
+                .bind("ACTIVE")
+                .bind(now)
+                .bind(new_rev(1));
+        }
+        q.execute(&mut **tx).await?;
+        let sql = format!(
+            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) VALUES {}",
+            placeholders(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(&sql);
+        for (hcp, login) in chunk {
+            let doc = serde_json::to_string(hcp).map_err(|e| ApiError::Internal(e.to_string()))?;
+            q = q
+                .bind(hcp.id.clone())
+                .bind(group_id)
+                .bind(hcp.rev.clone())
+                .bind(doc)
+                .bind(sort_name(hcp));
+            q = q
+                .bind(login.clone())
+                .bind(hcp.telecom("mobile").map(str::to_owned))
+                .bind(hcp.parent_id.clone());
+            q = q.bind(0i64).bind(hcp.created).bind(hcp.modified);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -116,11 +116,11 @@ pub async fn import(
         ..RuleContext::default()
     };
 
-    let mut tx = st.pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(req.rows.len());
+    // Pass 1: the row rules, and duplicates inside the batch.
+    let mut outcomes: Vec<Option<RowOutcome>> = Vec::with_capacity(req.rows.len());
+    let mut valid: Vec<(usize, u64, hcp_core::rules::Person, String)> = Vec::new();
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
     let mut seen_phones: HashMap<String, u64> = HashMap::new();
-    let now = now_ms();
     for r in req.rows {
         let input = PersonInput {
             first_name: r.first_name,
@@ -133,76 +133,87 @@ pub async fn import(
         let person = match validate_person(&input, &rules) {
             Ok(p) => p,
             Err(reasons) => {
-                outcomes.push(RowOutcome::Rejected {
+                outcomes.push(Some(RowOutcome::Rejected {
                     row: r.row,
                     reasons,
-                });
+                }));
                 continue;
             }
         };
         let email_key = person.email.to_lowercase();
         let mut reasons = Vec::new();
         if let Some(other) = seen_emails.get(&email_key) {
-            reasons.push(Violation::new(
-                Field::Email,
-                Reason::DuplicateInFile,
-                format!("the same Email Address is on row {other}"),
-            ));
+            let msg = format!("the same Email Address is on row {other}");
+            reasons.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
         }
         if let Some(other) = person.phone.as_ref().and_then(|p| seen_phones.get(p)) {
+            let msg = format!("the same Mobile Phone is on row {other}");
             reasons.push(Violation::new(
                 Field::MobilePhone,
                 Reason::DuplicateInFile,
-                format!("the same Mobile Phone is on row {other}"),
-            ));
-        }
-        let taken = sqlx::query(
-            "SELECT email, phone FROM hcps WHERE group_id = $1 AND deleted IS NULL AND (email = $2 OR phone = $3) \
-             UNION ALL SELECT login AS email, NULL AS phone FROM users WHERE login = $2",
-        )
-        .bind(&target.group_id)
-        .bind(&email_key)
-        .bind(person.phone.as_deref())
-        .fetch_all(&mut *tx)
-        .await?;
-        for t in &taken {
-            if t.try_get::<Option<String>, _>("email")?.as_deref() == Some(email_key.as_str()) {
-                reasons.push(Violation::new(
-                    Field::Email,
-                    Reason::AlreadyExists,
-                    "an HCP or user with this Email Address already exists",
-                ));
-                break;
-            }
-        }
-        if person.phone.is_some()
-            && taken
-                .iter()
-                .any(|t| t.try_get::<Option<String>, _>("phone").ok().flatten() == person.phone)
-        {
-            reasons.push(Violation::new(
-                Field::MobilePhone,
-                Reason::AlreadyExists,
-                "an HCP with this Mobile Phone already exists",
+                msg,
             ));
         }
         if !reasons.is_empty() {
-            outcomes.push(RowOutcome::Rejected {
+            outcomes.push(Some(RowOutcome::Rejected {
                 row: r.row,
                 reasons,
-            });
+            }));
             continue;
         }
         seen_emails.insert(email_key.clone(), r.row);
         if let Some(p) = &person.phone {
             seen_phones.insert(p.clone(), r.row);
         }
+        valid.push((outcomes.len(), r.row, person, email_key));
+        outcomes.push(None);
+    }
+
+    let mut tx = st.pool.begin().await?;
+    // Pass 2: what the database already holds, looked up in bulk.
+    let emails: Vec<String> = valid.iter().map(|v| v.3.clone()).collect();
+    let phones: Vec<String> = valid.iter().filter_map(|v| v.2.phone.clone()).collect();
+    let group = &target.group_id;
+    let hcp_emails =
+        "SELECT email AS v FROM hcps WHERE deleted IS NULL AND group_id = $1 AND email IN";
+    let logins = "SELECT login AS v FROM users WHERE $1 = $1 AND login IN";
+    let hcp_phones =
+        "SELECT phone AS v FROM hcps WHERE deleted IS NULL AND group_id = $1 AND phone IN";
+    let taken_emails = existing(&mut tx, hcp_emails, group, &emails).await?;
+    let taken_logins = existing(&mut tx, logins, group, &emails).await?;
+    let taken_phones = existing(&mut tx, hcp_phones, group, &phones).await?;
+
+    // Pass 3: create the rest.
+    let now = now_ms();
+    let mut people: Vec<(Hcp, String)> = Vec::with_capacity(valid.len());
+    for (slot, row, person, email_key) in valid {
+        let mut reasons = Vec::new();
+        if taken_emails.contains(&email_key) || taken_logins.contains(&email_key) {
+            let msg = "an HCP or user with this Email Address already exists";
+            reasons.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
+        }
+        if person
+            .phone
+            .as_ref()
+            .is_some_and(|p| taken_phones.contains(p))
+        {
+            let msg = "an HCP with this Mobile Phone already exists";
+            reasons.push(Violation::new(
+                Field::MobilePhone,
+                Reason::AlreadyExists,
+                msg,
+            ));
+        }
+        if !reasons.is_empty() {
+            outcomes[slot] = Some(RowOutcome::Rejected { row, reasons });
+            continue;
+        }
         let id = uuid::Uuid::new_v4().to_string();
-        let user_id = uuid::Uuid::new_v4().to_string();
-        let mut telecoms = vec![Telecom {
+        let email_telecom = Telecom {
             telecom_type: Some("email".into()),
             telecom_number: Some(person.email.clone()),
-        }];
+        };
+        let mut telecoms = vec![email_telecom];
         if let Some(p) = &person.phone {
             telecoms.push(Telecom {
                 telecom_type: Some("mobile".into()),
@@ -217,17 +228,18 @@ pub async fn import(
             first_name: Some(person.first_name),
             last_name: Some(person.last_name),
             parent_id: person.parent_id,
-            user_id: Some(user_id.clone()),
+            user_id: Some(uuid::Uuid::new_v4().to_string()),
             addresses: vec![Address {
                 address_type: Some("work".into()),
                 telecoms,
             }],
             ..Hcp::default()
         };
-        crate::hcp::insert_with_user(&mut tx, &target.group_id, &hcp, &email_key, &user_id, now)
-            .await?;
-        outcomes.push(RowOutcome::Created { row: r.row, id });
+        people.push((hcp, email_key));
+        outcomes[slot] = Some(RowOutcome::Created { row, id });
     }
+    crate::hcp::insert_people(&mut tx, &target.group_id, &people, now).await?;
+    let outcomes: Vec<RowOutcome> = outcomes.into_iter().flatten().collect();
     let created = outcomes
         .iter()
         .filter(|o| matches!(o, RowOutcome::Created { .. }))
@@ -260,4 +272,28 @@ pub async fn import(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Which of `values` the query (ending in `IN`) finds, looked up in chunks.
+async fn existing(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    sql_prefix: &str,
+    group: &str,
+    values: &[String],
+) -> ApiResult<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in values.chunks(500) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!("{sql_prefix} ({})", list.join(", "));
+        let mut q = sqlx::query(&sql).bind(group);
+        for v in chunk {
+            q = q.bind(v.clone());
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            if let Some(v) = row.try_get::<Option<String>, _>("v")? {
+                found.insert(v);
+            }
+        }
+    }
+    Ok(found)
 }

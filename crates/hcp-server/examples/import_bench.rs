@@ -1,0 +1,111 @@
+//! Imports 100,000 valid rows through the real import endpoint (SQLite file,
+//! loopback HTTP, batches of 5,000) and compares with a raw SQLite bulk insert
+//! of the same rows into the same schema in the same run. Prints, asserts nothing.
+//!   cargo run --profile server -p hcp-server --example import_bench [ROWS]
+
+use std::time::Instant;
+
+use hcp_server::{AppState, StaticDirs, db, demo};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rows: usize = std::env::args()
+        .nth(1)
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let dir = std::env::temp_dir().join(format!("hcp-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = run(&dir, rows).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn row(i: usize) -> Value {
+    json!({"row": i + 2, "firstName": format!("Name{i}"), "lastName": format!("Family{}", i % 997),
+           "email": format!("hcp{i}@example{}.be", i % 50), "phone": format!("+32475{i:06}")})
+}
+
+async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let pool = db::connect(dir.join("api.sqlite").to_str().ok_or("path")?).await?;
+    demo::seed(&pool).await?;
+    let running = hcp_server::start(
+        "127.0.0.1:0",
+        AppState::new(pool, vec![7u8; 32]),
+        StaticDirs::default(),
+    )
+    .await?;
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{base}/rest/v2/auth/login"))
+        .json(&json!({"username": demo::DEMO_LOGIN, "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["token"].as_str().ok_or("no token")?.to_owned();
+    let all: Vec<Value> = (0..rows).map(row).collect();
+    let started = Instant::now();
+    let mut created = 0;
+    for (n, batch) in all.chunks(5000).enumerate() {
+        let res: Value = http
+            .post(format!("{base}/rest/v2/hcparty/import"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", format!("bench/{n}"))
+            .json(&json!({ "rows": batch }))
+            .send()
+            .await?
+            .json()
+            .await?;
+        created += res["created"]
+            .as_u64()
+            .ok_or_else(|| format!("bad response: {res}"))?;
+    }
+    let api_secs = started.elapsed().as_secs_f64();
+    let _ = running.shutdown.send(());
+
+    // The floor: the same rows straight into SQLite, one transaction, same schema.
+    let raw = db::connect(dir.join("raw.sqlite").to_str().ok_or("path")?).await?;
+    sqlx::query("INSERT INTO groups (id, name) VALUES ('g', 'g')")
+        .execute(&raw)
+        .await?;
+    // Same rows, already validated, straight into the tables (multi-row
+    // INSERTs, one transaction): what the endpoint costs on top is HTTP,
+    // JSON, the rules and the duplicate lookups.
+    let people: Vec<(hcp_server::hcp::Hcp, String)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let hcp: hcp_server::hcp::Hcp = serde_json::from_value(json!({
+                "id": format!("{i:08}-0000-4000-8000-000000000000"), "rev": "1-x", "created": 0, "modified": 0,
+                "firstName": r["firstName"], "lastName": r["lastName"], "userId": format!("u{i}"),
+                "addresses": [{"telecoms": [{"telecomType": "email", "telecomNumber": r["email"]},
+                                            {"telecomType": "mobile", "telecomNumber": r["phone"]}]}]
+            }))
+            .expect("valid document");
+            (hcp, r["email"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    let started = Instant::now();
+    let mut tx = raw.begin().await?;
+    hcp_server::hcp::insert_people(&mut tx, "g", &people, 0).await?;
+    tx.commit().await?;
+    let raw_secs = started.elapsed().as_secs_f64();
+    println!(
+        "server import of {rows} rows (SQLite file, loopback HTTP, batches of 5,000): {created} created"
+    );
+    println!(
+        "  import endpoint  {:8.2} s  {:>8.0} rows/s (goal >= 30,000)",
+        api_secs,
+        rows as f64 / api_secs
+    );
+    println!(
+        "  direct insert     {:7.2} s  {:>8.0} rows/s",
+        raw_secs,
+        rows as f64 / raw_secs
+    );
+    println!("  ratio endpoint/raw time: {:.2}x", api_secs / raw_secs);
+    Ok(())
+}
