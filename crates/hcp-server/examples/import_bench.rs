@@ -106,6 +106,6 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
         raw_secs,
         rows as f64 / raw_secs
     );
-    println!("  ratio endpoint/raw time: {:.2}x", api_secs / raw_secs);
+    println!("  ratio endpoint/direct time: {:.2}x", api_secs / raw_secs);
     Ok(())
 }
