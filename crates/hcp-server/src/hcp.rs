@@ -382,9 +382,16 @@ fn sort_name(hcp: &Hcp) -> String {
     name.to_lowercase()
 }
 
+#[derive(Debug, Deserialize)]
+pub struct CreateQuery {
+    invite: Option<bool>,
+}
+
 pub async fn create(
     State(st): State<AppState>,
     target: Target,
+    Query(q): Query<CreateQuery>,
+    headers: axum::http::HeaderMap,
     Json(body): Json<Value>,
 ) -> ApiResult<Json<Hcp>> {
     refuse_private_keys(&body)?;
@@ -422,6 +429,17 @@ pub async fn create(
         insert(&mut tx, &target.group_id, &hcp, email.as_deref()).await?;
     }
     tx.commit().await?;
+    if q.invite == Some(true)
+        && let Some(id) = hcp.id.as_deref()
+    {
+        crate::invite::invite_hcp(
+            &st,
+            &target.group_id,
+            id,
+            &crate::invite::base_url(&headers),
+        )
+        .await?;
+    }
     Ok(Json(hcp))
 }
 

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod hcp;
 pub mod import;
+pub mod invite;
 pub mod limit;
 mod login;
 pub mod users;
@@ -73,6 +74,7 @@ fn hcp_routes() -> Router<AppState> {
         .route("/import", post(import::import))
         .route("/purge/{id}", delete(hcp::purge))
         .route("/{id}", get(hcp::get).delete(hcp::delete))
+        .route("/{id}/invite", post(invite::invite))
         .route("/{parentId}/children", get(hcp::children))
 }
 
@@ -89,6 +91,8 @@ pub fn app(state: AppState, statics: &StaticDirs) -> Router {
     let api = Router::new()
         .route("/rest/v2/auth/login", post(login::login))
         .route("/rest/v2/auth/refresh", post(login::refresh))
+        .route("/rest/v2/auth/invitation", post(invite::accept))
+        .route("/rest/v2/admin/outbox", get(invite::outbox))
         .nest("/rest/v2/hcparty", hcp_routes())
         .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp_routes())
         .nest("/rest/v2/user", user_routes())

@@ -870,3 +870,104 @@ async fn failed_logins_are_throttled_per_account() {
     let (status, _) = s.login("someone@else.be", "x").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn invitations_go_to_the_outbox_and_work_once() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let (status, hcp) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty?invite=true",
+            &t,
+            Some(person("In", "Vite", "in.vite@example.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{hcp}");
+    let (status, outbox) = s.call(Method::GET, "/rest/v2/admin/outbox", &t, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mail = &outbox[0];
+    assert_eq!(mail["to"], "in.vite@example.be");
+    let body = mail["body"].as_str().unwrap();
+    let token = body
+        .split("#invitation=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    // Later invitations too; the token is never in an API response.
+    let id = hcp["id"].as_str().unwrap();
+    let (status, inv) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/hcparty/{id}/invite"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{inv}");
+    assert_eq!(inv["delivery"], "outbox");
+    assert!(!inv.to_string().contains(&token));
+    assert_eq!(
+        s.call(Method::GET, "/rest/v2/admin/outbox", &t, None)
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let accept = |password: &str| {
+        s.http
+            .post(s.url("/rest/v2/auth/invitation"))
+            .json(&json!({"token": token, "password": password}))
+            .send()
+    };
+    assert_eq!(
+        accept("short").await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        accept("a long enough password").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.login("in.vite@example.be", "a long enough password")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // One time only.
+    assert_eq!(
+        accept("another long password").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.login("in.vite@example.be", "another long password")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    // An organization has no user to invite.
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/rest/v2/hcparty/{}/invite", demo::DEMO_ORG_ID),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.http
+            .get(s.url("/rest/v2/admin/outbox"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
