@@ -18,6 +18,14 @@ use crate::auth::{Caller, now_ms};
 use crate::error::{ApiError, ApiResult};
 
 pub const MAX_PAGE: i64 = 1000;
+
+/// A named path parameter (`{id}`, `{userId}`, ...); a missing one is a 400.
+pub fn path_param<'a>(params: &'a HashMap<String, String>, name: &str) -> ApiResult<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or_else(|| ApiError::BadRequest(format!("missing {name}")))
+}
 const DEFAULT_PAGE: i64 = 100;
 const MAX_TEXT: usize = 1024;
 
@@ -325,9 +333,7 @@ pub async fn get(
     target: Target,
     Path(params): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<Hcp>> {
-    let id = params
-        .get("id")
-        .ok_or_else(|| ApiError::BadRequest("missing id".into()))?;
+    let id = path_param(&params, "id")?;
     Ok(Json(fetch(&st.pool, &target.group_id, id).await?))
 }
 
@@ -360,9 +366,7 @@ pub async fn children(
     target: Target,
     Path(params): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<Vec<Hcp>>> {
-    let parent = params
-        .get("parentId")
-        .ok_or_else(|| ApiError::BadRequest("missing parentId".into()))?;
+    let parent = path_param(&params, "parentId")?;
     let rows = sqlx::query("SELECT doc FROM hcps WHERE group_id = $1 AND parent_id = $2 AND deleted IS NULL ORDER BY id")
         .bind(&target.group_id)
         .bind(parent)
@@ -422,9 +426,11 @@ pub async fn create(
                 "a user with login {login} already exists"
             )));
         }
-        let user_id = uuid::Uuid::new_v4().to_string();
-        hcp.user_id = Some(user_id.clone());
-        insert_with_user(&mut tx, &target.group_id, &hcp, login, &user_id, now).await?;
+        hcp.user_id = Some(uuid::Uuid::new_v4().to_string());
+        let people = [(hcp, login.clone())];
+        insert_people(&mut tx, &target.group_id, &people, now).await?;
+        let [(inserted, _)] = people;
+        hcp = inserted;
     } else {
         insert(&mut tx, &target.group_id, &hcp, email.as_deref()).await?;
     }
@@ -441,30 +447,6 @@ pub async fn create(
         .await?;
     }
     Ok(Json(hcp))
-}
-
-/// Inserts a person and its linked user (login = email), in the caller's transaction.
-pub async fn insert_with_user(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    group_id: &str,
-    hcp: &Hcp,
-    login: &str,
-    user_id: &str,
-    now: i64,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev) \
-         VALUES ($1, $2, $3, $3, $4, 'ACTIVE', $5, $6)",
-    )
-    .bind(user_id)
-    .bind(group_id)
-    .bind(login)
-    .bind(hcp.id.as_deref())
-    .bind(now)
-    .bind(new_rev(1))
-    .execute(&mut **tx)
-    .await?;
-    insert(tx, group_id, hcp, Some(login)).await
 }
 
 async fn insert(
@@ -633,9 +615,7 @@ pub async fn delete(
     Path(params): Path<HashMap<String, String>>,
     Query(q): Query<RevQuery>,
 ) -> ApiResult<Json<DocIdentifier>> {
-    let id = params
-        .get("id")
-        .ok_or_else(|| ApiError::BadRequest("missing id".into()))?;
+    let id = path_param(&params, "id")?;
     Ok(Json(remove(&st, &target, id, q.rev, false).await?))
 }
 
@@ -645,9 +625,7 @@ pub async fn purge(
     Path(params): Path<HashMap<String, String>>,
     Query(q): Query<RevQuery>,
 ) -> ApiResult<Json<DocIdentifier>> {
-    let id = params
-        .get("id")
-        .ok_or_else(|| ApiError::BadRequest("missing id".into()))?;
+    let id = path_param(&params, "id")?;
     Ok(Json(remove(&st, &target, id, q.rev, true).await?))
 }
 

@@ -95,9 +95,7 @@ pub async fn invite(
     headers: HeaderMap,
     Path(params): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<Invitation>> {
-    let id = params
-        .get("id")
-        .ok_or_else(|| ApiError::BadRequest("missing id".into()))?;
+    let id = crate::hcp::path_param(&params, "id")?;
     Ok(Json(
         invite_hcp(&st, &target.group_id, id, &base_url(&headers)).await?,
     ))

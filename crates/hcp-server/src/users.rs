@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::AppState;
 use crate::auth::{now_ms, random_secret, token_hash};
 use crate::error::{ApiError, ApiResult};
-use crate::hcp::Target;
+use crate::hcp::{Target, path_param};
 
 const MAX_TOKEN_NAME: usize = 128;
 /// One year: tokens are for machines and scripts, not forever.
@@ -75,20 +75,13 @@ async fn user_in(st: &AppState, target: &Target, user_id: &str) -> ApiResult<Use
     })
 }
 
-fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> ApiResult<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .ok_or_else(|| ApiError::BadRequest(format!("missing {name}")))
-}
-
 pub async fn get_user(
     State(st): State<AppState>,
     target: Target,
     Path(params): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(
-        user_in(&st, &target, param(&params, "userId")?).await?,
+        user_in(&st, &target, path_param(&params, "userId")?).await?,
     ))
 }
 
@@ -105,8 +98,8 @@ pub async fn create_token(
     Path(params): Path<HashMap<String, String>>,
     Query(q): Query<ValidityQuery>,
 ) -> ApiResult<Json<String>> {
-    let user_id = param(&params, "userId")?;
-    let name = param(&params, "name")?.trim();
+    let user_id = path_param(&params, "userId")?;
+    let name = path_param(&params, "name")?.trim();
     if name.is_empty()
         || name.chars().count() > MAX_TOKEN_NAME
         || name.chars().any(char::is_control)
@@ -148,8 +141,8 @@ pub async fn delete_token(
     target: Target,
     Path(params): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<User>> {
-    let user_id = param(&params, "userId")?;
-    let name = param(&params, "name")?;
+    let user_id = path_param(&params, "userId")?;
+    let name = path_param(&params, "name")?;
     user_in(&st, &target, user_id).await?;
     let done = sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1 AND name = $2")
         .bind(user_id)
