@@ -14,6 +14,8 @@ have chromedriver || apt_missing+=(chromium-driver)
 have openssl || apt_missing+=(openssl)
 have node || apt_missing+=(nodejs npm)
 have gzip || apt_missing+=(gzip)
+# The server's tests also run against a real PostgreSQL (scripts/postgres.sh).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"

@@ -43,6 +43,13 @@ run_check "rustfmt" cargo fmt --all --check
 run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
+# The same server tests against a real PostgreSQL (one database per test).
+if pg_url="$(bash scripts/postgres.sh start)"; then
+  run_tests "server tests on PostgreSQL" env HCP_TEST_POSTGRES="$pg_url" cargo test -p hcp-server --test api
+  bash scripts/postgres.sh stop
+else
+  echo "-- could not start PostgreSQL"; failed=$((failed + 1))
+fi
 run_check "build pkg/ (release, size budget)" bash scripts/build.sh
 run_check "build target/pkg-import (import preview)" bash scripts/build-import-preview.sh
 run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts

@@ -22,9 +22,7 @@ impl Server {
     async fn start() -> Server {
         let dir = std::env::temp_dir().join(format!("hcp-server-test-{}", uuid_like()));
         std::fs::create_dir_all(&dir).unwrap();
-        let pool = db::connect(dir.join("db.sqlite").to_str().unwrap())
-            .await
-            .unwrap();
+        let pool = db::connect(&database_url(&dir).await).await.unwrap();
         demo::seed(&pool).await.unwrap();
         let state = AppState::new(pool, b"test-secret-test-secret-test-secret!".to_vec());
         let running = hcp_server::start("127.0.0.1:0", state, StaticDirs::default())
@@ -81,6 +79,25 @@ impl Drop for Server {
             let _ = r.shutdown.send(());
         }
     }
+}
+
+/// A fresh database for one test: a SQLite file in `dir`, or, when
+/// `HCP_TEST_POSTGRES` names a PostgreSQL server (an admin URL), a new
+/// database created on it, so the same tests prove both backends.
+async fn database_url(dir: &std::path::Path) -> String {
+    let Ok(admin) = std::env::var("HCP_TEST_POSTGRES") else {
+        return dir.join("db.sqlite").to_str().unwrap().to_owned();
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("hcp_test_{}", uuid_like().replace('-', "_").to_lowercase());
+    let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
 }
 
 fn uuid_like() -> String {
