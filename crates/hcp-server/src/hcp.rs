@@ -438,13 +438,16 @@ pub async fn create(
     if q.invite == Some(true)
         && let Some(id) = hcp.id.as_deref()
     {
-        crate::invite::invite_hcp(
-            &st,
-            &target.group_id,
-            id,
-            &crate::invite::base_url(&headers),
-        )
-        .await?;
+        let base = crate::invite::base_url(&headers);
+        crate::invite::invite_hcp(&st, &target.group_id, id, &base)
+            .await
+            .map_err(|e| match e {
+                // The HCP exists now: say so, and how to send the invitation again.
+                ApiError::BadGateway(m) => ApiError::BadGateway(format!(
+                    "HCP {id} was created, but its invitation was not sent ({m}); retry with POST /rest/v2/hcparty/{id}/invite"
+                )),
+                other => other,
+            })?;
     }
     Ok(Json(hcp))
 }

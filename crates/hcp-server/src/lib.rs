@@ -11,6 +11,7 @@ pub mod import;
 pub mod invite;
 pub mod limit;
 mod login;
+pub mod mail;
 pub mod users;
 
 use std::net::SocketAddr;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub pool: AnyPool,
     pub jwt_secret: Arc<Vec<u8>>,
     pub limits: Arc<LoginLimits>,
+    /// SMTP delivery; `None` keeps e-mails in the outbox table.
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 /// Failed logins allowed per account and per client address in 5 minutes.
@@ -56,7 +59,13 @@ impl AppState {
             pool,
             jwt_secret: Arc::new(jwt_secret),
             limits: Arc::new(LoginLimits::default()),
+            mailer: None,
         }
+    }
+
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> AppState {
+        self.mailer = Some(Arc::new(mailer));
+        self
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use hcp_server::{AppState, StaticDirs, auth, db, demo};
+use hcp_server::{AppState, StaticDirs, auth, db, demo, mail};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,6 +27,18 @@ struct Args {
     /// Directory of the built wasm package.
     #[arg(long, env = "HCP_PKG", default_value = "pkg")]
     pkg: PathBuf,
+    /// SMTP server for invitation e-mails (`smtp://host:25`,
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://host:465`). Without
+    /// it, e-mails wait in the outbox (`GET /rest/v2/admin/outbox`).
+    #[arg(long, env = "HCP_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of the e-mails.
+    #[arg(
+        long,
+        env = "HCP_MAIL_FROM",
+        default_value = "hcp-kit <no-reply@hcp-kit.invalid>"
+    )]
+    mail_from: String,
     /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
     #[arg(long)]
     demo: bool,
@@ -51,7 +63,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         demo::seed(&pool).await?;
     }
-    let state = AppState::new(pool, secret);
+    let mut state = AppState::new(pool, secret);
+    if let Some(url) = &args.smtp_url {
+        state = state.with_mailer(mail::Mailer::new(url, &args.mail_from)?);
+    }
     let statics = StaticDirs {
         www: Some(args.www),
         pkg: Some(args.pkg),

@@ -2,6 +2,8 @@
 
 use hcp_server::{AppState, StaticDirs, db, demo};
 use reqwest::StatusCode;
+
+mod support;
 use serde_json::{Value, json};
 
 struct Server {
@@ -20,11 +22,18 @@ impl Drop for TempDir {
 
 impl Server {
     async fn start() -> Server {
+        Server::start_with(|state| state).await
+    }
+
+    async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Server {
         let dir = std::env::temp_dir().join(format!("hcp-server-test-{}", uuid_like()));
         std::fs::create_dir_all(&dir).unwrap();
         let pool = db::connect(&database_url(&dir).await).await.unwrap();
         demo::seed(&pool).await.unwrap();
-        let state = AppState::new(pool, b"test-secret-test-secret-test-secret!".to_vec());
+        let state = configure(AppState::new(
+            pool,
+            b"test-secret-test-secret-test-secret!".to_vec(),
+        ));
         let running = hcp_server::start("127.0.0.1:0", state, StaticDirs::default())
             .await
             .unwrap();
@@ -987,4 +996,82 @@ async fn invitations_go_to_the_outbox_and_work_once() {
             .status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn invitations_are_delivered_over_smtp() {
+    let sink = support::smtp_sink().await;
+    let mailer =
+        hcp_server::mail::Mailer::new(&sink.url, "HCP admin <admin@hcp-kit.test>").unwrap();
+    let s = Server::start_with(|st| st.with_mailer(mailer)).await;
+    let t = s.admin_token().await;
+    let (status, hcp) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty?invite=true",
+            &t,
+            Some(person("Smtp", "Person", "smtp.person@example.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{hcp}");
+    let mail = sink
+        .received
+        .lock()
+        .unwrap()
+        .pop()
+        .expect("one e-mail delivered");
+    assert_eq!(mail.from, "<admin@hcp-kit.test>");
+    assert_eq!(mail.to, ["<smtp.person@example.be>"]);
+    assert!(
+        mail.data.contains("Subject: Your invitation"),
+        "{}",
+        mail.data
+    );
+    let body = support::decode_body(&mail.data);
+    let token = body
+        .split("#invitation=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a link with the token")
+        .to_owned();
+    // Delivered, so not kept in the outbox; the link works once.
+    let (_, outbox) = s.call(Method::GET, "/rest/v2/admin/outbox", &t, None).await;
+    assert_eq!(outbox, json!([]));
+    let r = s
+        .http
+        .post(s.url("/rest/v2/auth/invitation"))
+        .json(&json!({"token": token, "password": "chosen over smtp"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        s.login("smtp.person@example.be", "chosen over smtp")
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // A refused recipient: 502 naming the HCP that was created and how to retry.
+    let (status, body) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty?invite=true",
+            &t,
+            Some(person("Re", "Fused", "refuse.me@example.be", None)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("was created, but its invitation was not sent"),
+        "{message}"
+    );
+    assert!(message.contains("/invite"), "{message}");
+    assert!(sink.received.lock().unwrap().is_empty());
+    let (status, page) = s
+        .call(Method::GET, "/rest/v2/hcparty?search=fused", &t, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
 }
