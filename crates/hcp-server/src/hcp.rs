@@ -203,7 +203,13 @@ async fn validate(pool: &AnyPool, group_id: &str, hcp: &mut Hcp) -> ApiResult<()
     Ok(())
 }
 
-fn new_rev(generation: u64) -> String {
+/// A new HCP or user id: a time-ordered UUID (v7), so bulk inserts append to
+/// the primary-key B-trees instead of touching a random page per row.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn new_rev(generation: u64) -> String {
     format!("{generation}-{}", uuid::Uuid::new_v4().simple())
 }
 
@@ -405,7 +411,7 @@ pub async fn create(
     let id = match hcp.id.take() {
         Some(id) if is_well_formed_id(&id) => id.to_ascii_lowercase(),
         Some(_) => return Err(ApiError::BadRequest("id must be a UUID".into())),
-        None => uuid::Uuid::new_v4().to_string(),
+        None => new_id(),
     };
     let now = now_ms();
     hcp.id = Some(id.clone());
@@ -426,7 +432,7 @@ pub async fn create(
                 "a user with login {login} already exists"
             )));
         }
-        hcp.user_id = Some(uuid::Uuid::new_v4().to_string());
+        hcp.user_id = Some(new_id());
         let people = [(hcp, login.clone())];
         insert_people(&mut tx, &target.group_id, &people, now).await?;
         let [(inserted, _)] = people;
@@ -636,16 +642,6 @@ pub async fn purge(
 /// large enough that round trips stop dominating a bulk import.
 const INSERT_CHUNK: usize = 200;
 
-fn placeholders(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let p: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Inserts many people and their linked users (login = email) in few statements.
 pub async fn insert_people(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -653,10 +649,11 @@ pub async fn insert_people(
     people: &[(Hcp, String)],
     now: i64,
 ) -> ApiResult<()> {
+    let params = crate::db::Params::of(tx);
     for chunk in people.chunks(INSERT_CHUNK) {
         let sql = format!(
             "INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev) VALUES {}",
-            placeholders(chunk.len(), 8)
+            params.rows(chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for (hcp, login) in chunk {
@@ -674,7 +671,7 @@ pub async fn insert_people(
         q.execute(&mut **tx).await?;
         let sql = format!(
             "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) VALUES {}",
-            placeholders(chunk.len(), 11)
+            params.rows(chunk.len(), 11)
         );
         let mut q = sqlx::query(&sql);
         for (hcp, login) in chunk {

@@ -16,7 +16,7 @@ use sqlx::Row;
 use crate::AppState;
 use crate::auth::now_ms;
 use crate::error::{ApiError, ApiResult};
-use crate::hcp::{Address, Hcp, Target, Telecom};
+use crate::hcp::{Address, Hcp, Target, Telecom, new_id, new_rev};
 
 pub const MAX_BATCH_ROWS: usize = 5000;
 const MAX_KEY_LEN: usize = 200;
@@ -174,14 +174,12 @@ pub async fn import(
     let emails: Vec<String> = valid.iter().map(|v| v.3.clone()).collect();
     let phones: Vec<String> = valid.iter().filter_map(|v| v.2.phone.clone()).collect();
     let group = &target.group_id;
-    let hcp_emails =
-        "SELECT email AS v FROM hcps WHERE deleted IS NULL AND group_id = $1 AND email IN";
-    let logins = "SELECT login AS v FROM users WHERE $1 = $1 AND login IN";
-    let hcp_phones =
-        "SELECT phone AS v FROM hcps WHERE deleted IS NULL AND group_id = $1 AND phone IN";
-    let taken_emails = existing(&mut tx, hcp_emails, group, &emails).await?;
-    let taken_logins = existing(&mut tx, logins, group, &emails).await?;
-    let taken_phones = existing(&mut tx, hcp_phones, group, &phones).await?;
+    let hcp_emails = "SELECT email AS v FROM hcps WHERE deleted IS NULL AND email IN";
+    let logins = "SELECT login AS v FROM users WHERE login IN";
+    let hcp_phones = "SELECT phone AS v FROM hcps WHERE deleted IS NULL AND phone IN";
+    let taken_emails = existing(&mut tx, hcp_emails, Some(group), &emails).await?;
+    let taken_logins = existing(&mut tx, logins, None, &emails).await?;
+    let taken_phones = existing(&mut tx, hcp_phones, Some(group), &phones).await?;
 
     // Pass 3: create the rest.
     let now = now_ms();
@@ -208,7 +206,7 @@ pub async fn import(
             outcomes[slot] = Some(RowOutcome::Rejected { row, reasons });
             continue;
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = new_id();
         let email_telecom = Telecom {
             telecom_type: Some("email".into()),
             telecom_number: Some(person.email.clone()),
@@ -222,13 +220,13 @@ pub async fn import(
         }
         let hcp = Hcp {
             id: Some(id.clone()),
-            rev: Some(format!("1-{}", uuid::Uuid::new_v4().simple())),
+            rev: Some(new_rev(1)),
             created: Some(now),
             modified: Some(now),
             first_name: Some(person.first_name),
             last_name: Some(person.last_name),
             parent_id: person.parent_id,
-            user_id: Some(uuid::Uuid::new_v4().to_string()),
+            user_id: Some(new_id()),
             addresses: vec![Address {
                 address_type: Some("work".into()),
                 telecoms,
@@ -274,20 +272,28 @@ pub async fn import(
     }
 }
 
-/// Which of `values` the query (ending in `IN`) finds, looked up in chunks.
+/// Which of `values` the query (ending in `IN`) finds, looked up in chunks;
+/// `group` restricts it to one database.
 async fn existing(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     sql_prefix: &str,
-    group: &str,
+    group: Option<&str>,
     values: &[String],
 ) -> ApiResult<HashSet<String>> {
+    let params = crate::db::Params::of(tx);
     let mut found = HashSet::new();
     for chunk in values.chunks(500) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!("{sql_prefix} ({})", list.join(", "));
-        let mut q = sqlx::query(&sql).bind(group);
+        // Bound in textual order: the values, then the group.
+        let mut sql = format!("{sql_prefix} ({})", params.list(1, chunk.len()));
+        if group.is_some() {
+            sql.push_str(&format!(" AND group_id = {}", params.nth(chunk.len() + 1)));
+        }
+        let mut q = sqlx::query(&sql);
         for v in chunk {
             q = q.bind(v.clone());
+        }
+        if let Some(g) = group {
+            q = q.bind(g);
         }
         for row in q.fetch_all(&mut **tx).await? {
             if let Some(v) = row.try_get::<Option<String>, _>("v")? {
