@@ -69,7 +69,7 @@ run_check "fuzz smoke (3 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuz
 step "benchmarks (report only)"
 node benches/keygen.mjs || { echo "-- keygen benchmark failed to run"; failed=$((failed + 1)); }
 node benches/import.mjs || { echo "-- import benchmark failed to run"; failed=$((failed + 1)); }
-cargo run -q --profile server -p hcp-server --example import_bench 100000 \
+cargo run -q --profile server -p hcp-server --example server_bench 100000 \
   || { echo "-- server import benchmark failed to run"; failed=$((failed + 1)); }
 
 printf '\n'

@@ -1,9 +1,13 @@
-//! Imports 100,000 valid rows through the real import endpoint (SQLite file,
-//! loopback HTTP, batches of 5,000) and compares with a raw SQLite bulk insert
-//! of the same rows into the same schema in the same run. Prints, asserts nothing.
-//!   cargo run --profile server -p hcp-server --example import_bench [ROWS]
+//! The server's two benchmarks, printing figures and asserting nothing:
+//! 1. imports 100,000 valid rows through the real import endpoint (SQLite
+//!    file, loopback HTTP, batches of 5,000) and compares with a raw bulk
+//!    insert of the same rows into the same schema in the same run;
+//! 2. then, on that 100,000-HCP database, GET list latency (p50/p99) at a
+//!    fixed request rate, open loop: each request is timed from when it was
+//!    due, so a slow answer delays no later measurement.
+//!   cargo run --profile server -p hcp-server --example server_bench [ROWS]
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use hcp_server::{AppState, StaticDirs, db, demo};
 use serde_json::{Value, json};
@@ -49,6 +53,7 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
     let all: Vec<Value> = (0..rows).map(row).collect();
     let started = Instant::now();
     let mut created = 0;
+    let mut ids: Vec<String> = Vec::with_capacity(rows);
     for (n, batch) in all.chunks(5000).enumerate() {
         let res: Value = http
             .post(format!("{base}/rest/v2/hcparty/import"))
@@ -62,8 +67,15 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
         created += res["created"]
             .as_u64()
             .ok_or_else(|| format!("bad response: {res}"))?;
+        let outcomes = res["rows"].as_array().ok_or("no rows")?;
+        ids.extend(
+            outcomes
+                .iter()
+                .filter_map(|o| o["id"].as_str().map(str::to_owned)),
+        );
     }
     let api_secs = started.elapsed().as_secs_f64();
+    let latency = list_latency(&http, &base, &token, &ids).await?;
     let _ = running.shutdown.send(());
 
     // The floor: the same rows straight into SQLite, one transaction, same schema.
@@ -107,5 +119,83 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
         rows as f64 / raw_secs
     );
     println!("  ratio endpoint/direct time: {:.2}x", api_secs / raw_secs);
+    println!("{latency}");
     Ok(())
+}
+
+const RATE_PER_S: u64 = 200;
+const REQUESTS: usize = 2000;
+
+/// GET list at a fixed rate for a bounded count: first pages, pages deep in
+/// the database (by `startDocumentId`), and searches by name, in a fixed mix.
+async fn list_latency(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    ids: &[String],
+) -> Result<String, Box<dyn std::error::Error>> {
+    let kinds = ["first page", "deep page", "search"];
+    let urls: Vec<(usize, String)> = (0..REQUESTS)
+        .map(|i| match i % 10 {
+            0..=5 => (0, format!("{base}/rest/v2/hcparty?limit=50")),
+            6..=8 => {
+                let start = ids.get((i * 7919) % ids.len().max(1)).map_or("", |s| s);
+                (
+                    1,
+                    format!("{base}/rest/v2/hcparty?limit=50&startDocumentId={start}"),
+                )
+            }
+            _ => (
+                2,
+                format!("{base}/rest/v2/hcparty?limit=50&search=family{}", i % 997),
+            ),
+        })
+        .collect();
+    let period = Duration::from_micros(1_000_000 / RATE_PER_S);
+    let origin = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(REQUESTS);
+    for (n, (kind, url)) in urls.into_iter().enumerate() {
+        let due = origin + period * n as u32;
+        tokio::time::sleep_until(due).await;
+        let req = http.get(url).bearer_auth(token);
+        tasks.push(tokio::spawn(async move {
+            let res = req.send().await;
+            let ok = match res {
+                Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                Err(_) => false,
+            };
+            (kind, ok, due.elapsed())
+        }));
+    }
+    let mut by_kind: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
+    let mut all = Vec::with_capacity(REQUESTS);
+    let mut failed = 0;
+    for t in tasks {
+        let (kind, ok, took) = t.await?;
+        failed += usize::from(!ok);
+        all.push(took);
+        if let Some(v) = by_kind.get_mut(kind) {
+            v.push(took);
+        }
+    }
+    let wall = origin.elapsed().as_secs_f64();
+    let mut out = format!(
+        "GET list on {} HCPs, {REQUESTS} requests at {RATE_PER_S}/s ({wall:.1} s, {failed} failed):\n",
+        ids.len()
+    );
+    for (name, v) in
+        std::iter::once(("all", &mut all)).chain(kinds.iter().copied().zip(by_kind.iter_mut()))
+    {
+        v.sort();
+        let pct = |p: f64| v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1)));
+        let ms = |d: Option<&Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+        out.push_str(&format!(
+            "  {name:<10} n={:<5} p50 {:6.2} ms  p99 {:6.2} ms  max {:6.2} ms\n",
+            v.len(),
+            ms(pct(0.50)),
+            ms(pct(0.99)),
+            ms(v.last())
+        ));
+    }
+    Ok(out)
 }
