@@ -5,7 +5,8 @@
 //! 2. then, on that 100,000-HCP database, GET list latency (p50/p99) at a
 //!    fixed request rate, open loop: each request is timed from when it was
 //!    due, so a slow answer delays no later measurement.
-//!   cargo run --profile server -p hcp-server --example server_bench [ROWS]
+//!
+//! `cargo run --profile server -p hcp-server --example server_bench [ROWS]`
 
 use std::time::{Duration, Instant};
 

@@ -19,11 +19,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderValue, Request, header};
 use axum::routing::{delete, get, post};
 use sqlx::AnyPool;
+use tower::Layer;
 use tower_http::cors::CorsLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest request body accepted (an import batch is the largest legitimate one).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -35,6 +39,9 @@ pub struct AppState {
     pub limits: Arc<LoginLimits>,
     /// SMTP delivery; `None` keeps e-mails in the outbox table.
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// Origins other than the server's own whose pages may call the API
+    /// (`*`: any). Empty: same origin only, as the served admin page is.
+    pub cors_origins: Arc<Vec<String>>,
 }
 
 /// Failed logins allowed per account and per client address in 5 minutes.
@@ -60,7 +67,13 @@ impl AppState {
             jwt_secret: Arc::new(jwt_secret),
             limits: Arc::new(LoginLimits::default()),
             mailer: None,
+            cors_origins: Arc::new(Vec::new()),
         }
+    }
+
+    pub fn with_cors_origins(mut self, origins: Vec<String>) -> AppState {
+        self.cors_origins = Arc::new(origins);
+        self
     }
 
     pub fn with_mailer(mut self, mailer: mail::Mailer) -> AppState {
@@ -96,7 +109,25 @@ fn user_routes() -> Router<AppState> {
         )
 }
 
+/// Bearer tokens travel in headers, not cookies, so credentials are never
+/// allowed cross-origin; a listed origin may send the API's headers.
+fn cors(origins: &[String]) -> CorsLayer {
+    let base = CorsLayer::new()
+        .allow_methods(tower_http::cors::Any)
+        .allow_headers(tower_http::cors::Any)
+        .max_age(std::time::Duration::from_secs(600));
+    if origins.iter().any(|o| o == "*") {
+        return base.allow_origin(tower_http::cors::Any);
+    }
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    base.allow_origin(list)
+}
+
 pub fn app(state: AppState, statics: &StaticDirs) -> Router {
+    let cors = cors(&state.cors_origins);
     let api = Router::new()
         .route("/rest/v2/auth/login", post(login::login))
         .route("/rest/v2/auth/refresh", post(login::refresh))
@@ -110,14 +141,45 @@ pub fn app(state: AppState, statics: &StaticDirs) -> Router {
         .with_state(state);
     let mut router = api;
     if let Some(pkg) = &statics.pkg {
-        router = router.nest_service("/pkg", ServeDir::new(pkg));
+        router = router.nest_service("/pkg", with_page_headers(ServeDir::new(pkg)));
     }
     if let Some(www) = &statics.www {
-        router = router.fallback_service(ServeDir::new(www));
+        router = router.fallback_service(with_page_headers(ServeDir::new(www)));
     }
     router
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(CorsLayer::permissive())
+        .layer(cors)
+        .layer(
+            // Method and path only: queries, headers and bodies can carry
+            // search terms, tokens and passwords, which stay out of the logs.
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+}
+
+/// The policy the package documents: scripts and wasm from this origin only,
+/// calls to this origin only, no inline script, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+type PageHeaders<S> = SetResponseHeader<
+    SetResponseHeader<SetResponseHeader<S, HeaderValue>, HeaderValue>,
+    HeaderValue,
+>;
+
+fn with_page_headers<S>(service: S) -> PageHeaders<S> {
+    let value = HeaderValue::from_static;
+    let csp = SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        value(CONTENT_SECURITY_POLICY),
+    );
+    let nosniff =
+        SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, value("nosniff"));
+    let referrer =
+        SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, value("no-referrer"));
+    csp.layer(nosniff.layer(referrer.layer(service)))
 }
 
 /// A running server: its address, and a handle that stops it.

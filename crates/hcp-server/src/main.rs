@@ -39,6 +39,10 @@ struct Args {
         default_value = "hcp-kit <no-reply@hcp-kit.invalid>"
     )]
     mail_from: String,
+    /// Origins of other sites whose pages may call this API (comma-separated;
+    /// `*` for any). The admin page served here needs none.
+    #[arg(long, env = "HCP_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
     /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
     #[arg(long)]
     demo: bool,
@@ -63,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         demo::seed(&pool).await?;
     }
-    let mut state = AppState::new(pool, secret);
+    let mut state = AppState::new(pool, secret).with_cors_origins(args.cors_origins);
     if let Some(url) = &args.smtp_url {
         state = state.with_mailer(mail::Mailer::new(url, &args.mail_from)?);
     }
@@ -76,9 +80,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         println!("demo login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
     }
-    tokio::signal::ctrl_c().await?;
+    shutdown_signal().await?;
     tracing::info!("shutting down");
     let _ = running.shutdown.send(());
     running.task.await??;
     Ok(())
+}
+
+/// Ctrl+C, or SIGTERM from a service manager: stop accepting, finish what is in flight.
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
 }

@@ -26,6 +26,14 @@ impl Server {
     }
 
     async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Server {
+        Server::start_serving(configure, |_| StaticDirs::default()).await
+    }
+
+    /// `statics` gets the test's own directory to put files in.
+    async fn start_serving(
+        configure: impl FnOnce(AppState) -> AppState,
+        statics: impl FnOnce(&std::path::Path) -> StaticDirs,
+    ) -> Server {
         let dir = std::env::temp_dir().join(format!("hcp-server-test-{}", uuid_like()));
         std::fs::create_dir_all(&dir).unwrap();
         let pool = db::connect(&database_url(&dir).await).await.unwrap();
@@ -34,7 +42,7 @@ impl Server {
             pool,
             b"test-secret-test-secret-test-secret!".to_vec(),
         ));
-        let running = hcp_server::start("127.0.0.1:0", state, StaticDirs::default())
+        let running = hcp_server::start("127.0.0.1:0", state, statics(&dir))
             .await
             .unwrap();
         Server {
@@ -1074,4 +1082,95 @@ async fn invitations_are_delivered_over_smtp() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn serves_the_page_and_package_with_a_content_security_policy() {
+    let s = Server::start_serving(
+        |st| st,
+        |dir| {
+            let (www, pkg) = (dir.join("www"), dir.join("pkg"));
+            std::fs::create_dir_all(&www).unwrap();
+            std::fs::create_dir_all(&pkg).unwrap();
+            std::fs::write(www.join("index.html"), "<h1>HCP</h1>").unwrap();
+            std::fs::write(pkg.join("hcp_kit_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+            std::fs::write(dir.join("secret.txt"), "outside").unwrap();
+            StaticDirs {
+                www: Some(www),
+                pkg: Some(pkg),
+            }
+        },
+    )
+    .await;
+    for (path, content_type) in [
+        ("/", "text/html"),
+        ("/pkg/hcp_kit_bg.wasm", "application/wasm"),
+    ] {
+        let r = s.http.get(s.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let h = r.headers();
+        assert!(
+            h["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type)
+        );
+        assert_eq!(
+            h["content-security-policy"],
+            hcp_server::CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+    }
+    let csp = hcp_server::CONTENT_SECURITY_POLICY;
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    // Nothing outside the two directories.
+    for path in ["/../secret.txt", "/pkg/../secret.txt", "/%2e%2e/secret.txt"] {
+        let r = s.http.get(s.url(path)).send().await.unwrap();
+        assert_ne!(r.status(), StatusCode::OK, "{path}");
+        assert!(!r.text().await.unwrap().contains("outside"), "{path}");
+    }
+    // The API answers as before.
+    let r = s.http.get(s.url("/health")).send().await.unwrap();
+    assert_eq!(r.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn cross_origin_calls_only_from_configured_origins() {
+    let preflight = |s: &Server, origin: &str| {
+        s.http
+            .request(Method::OPTIONS, s.url("/rest/v2/hcparty"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let allowed = |r: &reqwest::Response| {
+        r.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let closed = Server::start().await;
+    let r = preflight(&closed, "https://elsewhere.example")
+        .await
+        .unwrap();
+    assert_eq!(allowed(&r), None);
+
+    let open =
+        Server::start_with(|st| st.with_cors_origins(vec!["https://app.example".into()])).await;
+    let r = preflight(&open, "https://app.example").await.unwrap();
+    assert_eq!(allowed(&r).as_deref(), Some("https://app.example"));
+    let r = preflight(&open, "https://elsewhere.example").await.unwrap();
+    assert_eq!(allowed(&r), None);
+    let t = open.admin_token().await;
+    let r = open
+        .http
+        .get(open.url("/rest/v2/hcparty"))
+        .header("Origin", "https://app.example")
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(allowed(&r).as_deref(), Some("https://app.example"));
 }
