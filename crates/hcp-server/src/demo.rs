@@ -4,8 +4,11 @@
 
 use sqlx::AnyPool;
 
+use serde_json::json;
+
 use crate::auth::{hash_password, now_ms};
 use crate::error::ApiError;
+use crate::hcp::create_in;
 
 pub const DEMO_LOGIN: &str = "admin@demo.hcp-kit";
 pub const DEMO_PASSWORD: &str = "demo-admin-password";
@@ -56,25 +59,18 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
         return Ok(());
     }
     create_admin(pool, DEMO_LOGIN, DEMO_PASSWORD, DEMO_GROUP, &[OTHER_GROUP]).await?;
-    let now = now_ms();
-    let org = serde_json::json!({
-        "id": DEMO_ORG_ID, "rev": "1-demo", "created": now, "modified": now,
-        "name": "Clinique du Parc",
-        "addresses": [{"addressType": "work", "telecoms": [{"telecomType": "email", "telecomNumber": "contact@clinique-du-parc.example"}]}],
-        "publicKeysP256": []
-    });
-    insert_raw(
-        pool,
-        DEMO_ORG_ID,
-        &org,
-        "clinique du parc",
-        Some("contact@clinique-du-parc.example"),
-        None,
-        None,
-        true,
-        now,
-    )
-    .await?;
+    // Through the same path as "Add User", so the people get their users.
+    let telecoms = |email: &str, phone: Option<&str>| {
+        let mut t = vec![json!({"telecomType": "email", "telecomNumber": email})];
+        if let Some(p) = phone {
+            t.push(json!({"telecomType": "mobile", "telecomNumber": p}));
+        }
+        json!([{"addressType": "work", "telecoms": t}])
+    };
+    let mut tx = pool.begin().await?;
+    let org = json!({"id": DEMO_ORG_ID, "name": "Clinique du Parc",
+                     "addresses": telecoms("contact@clinique-du-parc.example", None)});
+    create_in(&mut tx, DEMO_GROUP, org).await?;
     for (i, (first, last, email, phone)) in [
         ("Anne", "Dupont", "anne.dupont@example.be", "+32475123456"),
         ("Jean-Luc", "Martin", "jl.martin@example.fr", "+33612345678"),
@@ -83,58 +79,13 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
     .into_iter()
     .enumerate()
     {
-        let id = format!("00000000-0000-4000-8000-00000000000{}", i + 1);
-        let doc = serde_json::json!({
-            "id": id, "rev": "1-demo", "created": now, "modified": now,
+        let person = json!({
+            "id": format!("00000000-0000-4000-8000-00000000000{}", i + 1),
             "firstName": first, "lastName": last, "parentId": DEMO_ORG_ID,
-            "addresses": [{"addressType": "work", "telecoms": [
-                {"telecomType": "email", "telecomNumber": email},
-                {"telecomType": "mobile", "telecomNumber": phone}]}],
-            "publicKeysP256": []
+            "addresses": telecoms(email, Some(phone)),
         });
-        let sort = format!("{last} {first}").to_lowercase();
-        insert_raw(
-            pool,
-            &id,
-            &doc,
-            &sort,
-            Some(email),
-            Some(phone),
-            Some(DEMO_ORG_ID),
-            false,
-            now,
-        )
-        .await?;
+        create_in(&mut tx, DEMO_GROUP, person).await?;
     }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_raw(
-    pool: &AnyPool,
-    id: &str,
-    doc: &serde_json::Value,
-    sort: &str,
-    email: Option<&str>,
-    phone: Option<&str>,
-    parent: Option<&str>,
-    is_org: bool,
-    now: i64,
-) -> Result<(), ApiError> {
-    sqlx::query(
-        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) \
-         VALUES ($1, $2, '1-demo', $3, $4, $5, $6, $7, $8, $9, $9)",
-    )
-    .bind(id)
-    .bind(DEMO_GROUP)
-    .bind(doc.to_string())
-    .bind(sort)
-    .bind(email)
-    .bind(phone)
-    .bind(parent)
-    .bind(i64::from(is_org))
-    .bind(now)
-    .execute(pool)
-    .await?;
+    tx.commit().await?;
     Ok(())
 }

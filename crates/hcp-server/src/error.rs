@@ -27,6 +27,20 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error with its message rewritten (internal details stay as they are).
+    pub fn map_message(self, f: impl FnOnce(String) -> String) -> ApiError {
+        match self {
+            ApiError::BadRequest(m) => ApiError::BadRequest(f(m)),
+            ApiError::Unauthorized(m) => ApiError::Unauthorized(f(m)),
+            ApiError::Forbidden(m) => ApiError::Forbidden(f(m)),
+            ApiError::NotFound(m) => ApiError::NotFound(f(m)),
+            ApiError::Conflict(m) => ApiError::Conflict(f(m)),
+            ApiError::Unprocessable(m) => ApiError::Unprocessable(f(m)),
+            ApiError::BadGateway(m) => ApiError::BadGateway(f(m)),
+            other => other,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -11,7 +11,7 @@ use hcp_core::rules::{PersonInput, RuleContext, is_well_formed_id, validate_pers
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::AppState;
 use crate::auth::{Caller, now_ms};
@@ -133,7 +133,7 @@ pub fn refuse_private_keys(body: &Value) -> ApiResult<()> {
 }
 
 /// Checks and normalizes an HCP before it is stored.
-async fn validate(pool: &AnyPool, group_id: &str, hcp: &mut Hcp) -> ApiResult<()> {
+async fn validate(db: &mut AnyConnection, group_id: &str, hcp: &mut Hcp) -> ApiResult<()> {
     for s in [&hcp.name, &hcp.first_name, &hcp.last_name]
         .into_iter()
         .flatten()
@@ -185,7 +185,7 @@ async fn validate(pool: &AnyPool, group_id: &str, hcp: &mut Hcp) -> ApiResult<()
         )
         .bind(parent)
         .bind(group_id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *db)
         .await?;
         if row.map(|r| r.get::<i64, _>("is_org")) != Some(1) {
             return Err(ApiError::BadRequest(format!(
@@ -404,42 +404,8 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     Json(body): Json<Value>,
 ) -> ApiResult<Json<Hcp>> {
-    refuse_private_keys(&body)?;
-    let mut hcp: Hcp =
-        serde_json::from_value(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    validate(&st.pool, &target.group_id, &mut hcp).await?;
-    let id = match hcp.id.take() {
-        Some(id) if is_well_formed_id(&id) => id.to_ascii_lowercase(),
-        Some(_) => return Err(ApiError::BadRequest("id must be a UUID".into())),
-        None => new_id(),
-    };
-    let now = now_ms();
-    hcp.id = Some(id.clone());
-    hcp.rev = Some(new_rev(1));
-    hcp.created = Some(now);
-    hcp.modified = Some(now);
-    hcp.deletion_date = None;
-    let email = hcp.email().map(str::to_lowercase);
     let mut tx = st.pool.begin().await?;
-    // "Add User": a person with an email gets a linked user whose login is that email.
-    if let (false, Some(login)) = (hcp.is_organization(), &email) {
-        let taken = sqlx::query("SELECT 1 AS x FROM users WHERE login = $1")
-            .bind(login)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(ApiError::Conflict(format!(
-                "a user with login {login} already exists"
-            )));
-        }
-        hcp.user_id = Some(new_id());
-        let people = [(hcp, login.clone())];
-        insert_people(&mut tx, &target.group_id, &people, now).await?;
-        let [(inserted, _)] = people;
-        hcp = inserted;
-    } else {
-        insert(&mut tx, &target.group_id, &hcp, email.as_deref()).await?;
-    }
+    let hcp = create_in(&mut tx, &target.group_id, body).await?;
     tx.commit().await?;
     if q.invite == Some(true)
         && let Some(id) = hcp.id.as_deref()
@@ -456,6 +422,78 @@ pub async fn create(
             })?;
     }
     Ok(Json(hcp))
+}
+
+/// HCPs created in one request.
+pub const MAX_BATCH: usize = 1000;
+
+/// `POST .../hcparty/batch`: all of them or none (one transaction); a later
+/// item may name an organization created earlier in the same batch as parent.
+pub async fn create_batch(
+    State(st): State<AppState>,
+    target: Target,
+    Json(bodies): Json<Vec<Value>>,
+) -> ApiResult<Json<Vec<Hcp>>> {
+    if bodies.len() > MAX_BATCH {
+        return Err(ApiError::BadRequest(format!(
+            "at most {MAX_BATCH} HCPs per batch"
+        )));
+    }
+    let mut tx = st.pool.begin().await?;
+    let mut created = Vec::with_capacity(bodies.len());
+    for (i, body) in bodies.into_iter().enumerate() {
+        let hcp = create_in(&mut tx, &target.group_id, body)
+            .await
+            .map_err(|e| e.map_message(|m| format!("item {i}: {m}; nothing was created")))?;
+        created.push(hcp);
+    }
+    tx.commit().await?;
+    Ok(Json(created))
+}
+
+/// Checks, completes and inserts one new HCP (with its user, for a person
+/// with an email) inside the caller's transaction.
+pub(crate) async fn create_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    body: Value,
+) -> ApiResult<Hcp> {
+    refuse_private_keys(&body)?;
+    let mut hcp: Hcp =
+        serde_json::from_value(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    validate(tx, group_id, &mut hcp).await?;
+    let id = match hcp.id.take() {
+        Some(id) if is_well_formed_id(&id) => id.to_ascii_lowercase(),
+        Some(_) => return Err(ApiError::BadRequest("id must be a UUID".into())),
+        None => new_id(),
+    };
+    let now = now_ms();
+    hcp.id = Some(id.clone());
+    hcp.rev = Some(new_rev(1));
+    hcp.created = Some(now);
+    hcp.modified = Some(now);
+    hcp.deletion_date = None;
+    let email = hcp.email().map(str::to_lowercase);
+    // "Add User": a person with an email gets a linked user whose login is that email.
+    if let (false, Some(login)) = (hcp.is_organization(), &email) {
+        let taken = sqlx::query("SELECT 1 AS x FROM users WHERE login = $1")
+            .bind(login)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_some() {
+            return Err(ApiError::Conflict(format!(
+                "a user with login {login} already exists"
+            )));
+        }
+        hcp.user_id = Some(new_id());
+        let people = [(hcp, login.clone())];
+        insert_people(tx, group_id, &people, now).await?;
+        let [(inserted, _)] = people;
+        Ok(inserted)
+    } else {
+        insert(tx, group_id, &hcp, email.as_deref()).await?;
+        Ok(hcp)
+    }
 }
 
 async fn insert(
@@ -502,7 +540,7 @@ pub async fn update(
         .clone()
         .ok_or_else(|| ApiError::BadRequest("rev is required".into()))?;
     let current = fetch(&st.pool, &target.group_id, &id).await?;
-    validate(&st.pool, &target.group_id, &mut hcp).await?;
+    validate(&mut *st.pool.acquire().await?, &target.group_id, &mut hcp).await?;
     if hcp.parent_id.as_deref() == Some(id.as_str()) {
         return Err(ApiError::BadRequest(
             "an HCP cannot be its own parent".into(),

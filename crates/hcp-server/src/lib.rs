@@ -92,6 +92,7 @@ pub struct StaticDirs {
 fn hcp_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(hcp::list).post(hcp::create).put(hcp::update))
+        .route("/batch", post(hcp::create_batch))
         .route("/byIds", post(hcp::by_ids))
         .route("/import", post(import::import))
         .route("/purge/{id}", delete(hcp::purge))

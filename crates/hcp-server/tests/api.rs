@@ -1174,3 +1174,49 @@ async fn cross_origin_calls_only_from_configured_origins() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(allowed(&r).as_deref(), Some("https://app.example"));
 }
+
+#[tokio::test]
+async fn batch_create_is_all_or_nothing() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let before = count(&s, &t).await;
+    let org_id = "0b5e7a10-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+    let mut child = person("Batch", "Child", "batch.child@example.be", None);
+    child["parentId"] = json!(org_id);
+    let batch = json!([{"id": org_id, "name": "Batch Org"}, child]);
+    let (status, created) = s
+        .call(Method::POST, "/rest/v2/hcparty/batch", &t, Some(batch))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert_eq!(created.as_array().unwrap().len(), 2);
+    assert_eq!(created[1]["parentId"], org_id);
+    assert!(created[1]["userId"].is_string(), "the person got its user");
+    assert_eq!(count(&s, &t).await, before + 2);
+
+    // One bad item: a 400 naming it, and the good items before it are not kept.
+    let bad = json!([
+        person("Good", "One", "good.one@example.be", None),
+        person("", "Nameless", "nameless@example.be", None),
+    ]);
+    let (status, body) = s
+        .call(Method::POST, "/rest/v2/hcparty/batch", &t, Some(bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["message"].as_str().unwrap();
+    assert!(message.starts_with("item 1: "), "{message}");
+    assert!(message.ends_with("nothing was created"), "{message}");
+    assert_eq!(count(&s, &t).await, before + 2);
+
+    let too_many: Vec<Value> = (0..=hcp_server::hcp::MAX_BATCH)
+        .map(|i| json!({"name": format!("Org {i}")}))
+        .collect();
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/rest/v2/hcparty/batch",
+            &t,
+            Some(Value::Array(too_many)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
