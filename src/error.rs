@@ -26,7 +26,15 @@ export type HcpErrorCode =
   | "TooLarge"
   | "MissingColumns"
   | "SheetNotFound"
-  | "Cancelled";
+  | "Cancelled"
+  | "Unauthorized"
+  | "Forbidden"
+  | "NotFound"
+  | "Conflict"
+  | "RateLimited"
+  | "Network"
+  | "Timeout"
+  | "Server";
 
 /**
  * Every failure hcp-kit throws: a real `Error` (with a stack) whose `name` is
@@ -76,6 +84,9 @@ pub(crate) fn to_js_error<E: Coded>(error: E) -> JsValue {
         &JsValue::from_str("code"),
         &JsValue::from_str(error.code().as_str()),
     );
+    if let Some(status) = error.status() {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("status"), &JsValue::from(status));
+    }
     js.into()
 }
 

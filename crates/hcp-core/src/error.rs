@@ -20,6 +20,14 @@ pub enum Code {
     MissingColumns,
     SheetNotFound,
     Cancelled,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    Network,
+    Timeout,
+    Server,
 }
 
 impl Code {
@@ -40,6 +48,14 @@ impl Code {
             Code::MissingColumns => "MissingColumns",
             Code::SheetNotFound => "SheetNotFound",
             Code::Cancelled => "Cancelled",
+            Code::Unauthorized => "Unauthorized",
+            Code::Forbidden => "Forbidden",
+            Code::NotFound => "NotFound",
+            Code::Conflict => "Conflict",
+            Code::RateLimited => "RateLimited",
+            Code::Network => "Network",
+            Code::Timeout => "Timeout",
+            Code::Server => "Server",
         }
     }
 
@@ -60,6 +76,14 @@ impl Code {
         Code::MissingColumns,
         Code::SheetNotFound,
         Code::Cancelled,
+        Code::Unauthorized,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::Conflict,
+        Code::RateLimited,
+        Code::Network,
+        Code::Timeout,
+        Code::Server,
     ];
 }
 
@@ -73,4 +97,9 @@ impl core::fmt::Display for Code {
 /// them with one helper.
 pub trait Coded: std::error::Error {
     fn code(&self) -> Code;
+
+    /// The HTTP status, for errors that came from a server's answer.
+    fn status(&self) -> Option<u16> {
+        None
+    }
 }

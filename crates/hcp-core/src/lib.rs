@@ -1,6 +1,7 @@
 //! hcp-kit's logic, free of any JavaScript binding: the browser crate and the
 //! reference server both call into it, so a rule lives in exactly one place.
 
+pub mod client;
 pub mod error;
 pub mod import;
 pub mod keys;

@@ -1,0 +1,95 @@
+//! An import, end to end: the browser rejected some rows of the file, the
+//! server created or rejected the rest, batch by batch. The merge puts every
+//! row of the file in exactly one outcome, in file order.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::import::RejectedRow;
+use crate::rules::Violation;
+
+/// What the server answered for one row (`rows[]` of the import endpoint).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum ServerRowOutcome {
+    #[serde(rename = "created")]
+    Created { row: u64, id: String },
+    #[serde(rename = "rejected")]
+    Rejected { row: u64, reasons: Vec<Violation> },
+}
+
+/// Where one row of the file ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum FileRowOutcome {
+    #[serde(rename = "created")]
+    Created { row: u64, id: String },
+    /// Refused by the browser's checks; never sent.
+    #[serde(rename = "rejectedInBrowser")]
+    RejectedInBrowser { row: u64, reasons: Vec<Violation> },
+    /// Sent, and refused by the server (e.g. already in the database).
+    #[serde(rename = "rejectedByServer")]
+    RejectedByServer { row: u64, reasons: Vec<Violation> },
+}
+
+impl FileRowOutcome {
+    pub fn row(&self) -> u64 {
+        match self {
+            FileRowOutcome::Created { row, .. }
+            | FileRowOutcome::RejectedInBrowser { row, .. }
+            | FileRowOutcome::RejectedByServer { row, .. } => *row,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    pub created: usize,
+    pub rejected_in_browser: usize,
+    pub rejected_by_server: usize,
+    /// Every row of the file once, in row order.
+    pub rows: Vec<FileRowOutcome>,
+}
+
+/// The idempotency key of batch `n` of an import: a retry of the same import
+/// sends the same keys, so batches the server already committed are answered
+/// from its record instead of being created twice.
+pub fn batch_key(import_key: &str, n: usize) -> String {
+    format!("{import_key}/{n}")
+}
+
+/// One outcome per row; should a row somehow appear twice (a server bug), the
+/// server's answer wins over the browser's and the first answer over later ones.
+pub fn merge_import(
+    browser_rejected: &[RejectedRow],
+    server: impl IntoIterator<Item = ServerRowOutcome>,
+) -> ImportSummary {
+    let mut by_row: BTreeMap<u64, FileRowOutcome> = BTreeMap::new();
+    for outcome in server {
+        let merged = match outcome {
+            ServerRowOutcome::Created { row, id } => FileRowOutcome::Created { row, id },
+            ServerRowOutcome::Rejected { row, reasons } => {
+                FileRowOutcome::RejectedByServer { row, reasons }
+            }
+        };
+        by_row.entry(merged.row()).or_insert(merged);
+    }
+    for r in browser_rejected {
+        by_row
+            .entry(r.row)
+            .or_insert_with(|| FileRowOutcome::RejectedInBrowser {
+                row: r.row,
+                reasons: r.reasons.clone(),
+            });
+    }
+    let rows: Vec<FileRowOutcome> = by_row.into_values().collect();
+    let count = |f: fn(&FileRowOutcome) -> bool| rows.iter().filter(|r| f(r)).count();
+    ImportSummary {
+        created: count(|r| matches!(r, FileRowOutcome::Created { .. })),
+        rejected_in_browser: count(|r| matches!(r, FileRowOutcome::RejectedInBrowser { .. })),
+        rejected_by_server: count(|r| matches!(r, FileRowOutcome::RejectedByServer { .. })),
+        rows,
+    }
+}

@@ -1,0 +1,224 @@
+//! What a client of the HCP backend decides without doing any I/O: how an
+//! HTTP answer becomes a typed error, when an access token needs refreshing,
+//! how a person or organization typed in a form becomes an iCure document,
+//! how authentication tokens are listed, and how an import's browser-side and
+//! server-side outcomes merge so every row of the file ends in exactly one
+//! place. The wasm binding does the fetches; this module is tested natively.
+
+mod import;
+
+pub use import::{FileRowOutcome, ImportSummary, ServerRowOutcome, batch_key, merge_import};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::{Code, Coded};
+use crate::rules::{PersonInput, RuleContext, Violation, normalize_email, validate_person};
+
+/// A failed call to the backend.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: Code,
+    /// The HTTP status, when the server answered.
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+impl Coded for ApiError {
+    fn code(&self) -> Code {
+        self.code
+    }
+
+    fn status(&self) -> Option<u16> {
+        self.status
+    }
+}
+
+impl ApiError {
+    pub fn new(code: Code, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            status: None,
+            message: message.into(),
+        }
+    }
+
+    /// A non-2xx answer: the code from the status, the server's own message
+    /// (`{"message": ...}`) when it sent one.
+    pub fn from_response(status: u16, body: &str) -> ApiError {
+        let code = match status {
+            400 | 422 => Code::Validation,
+            401 => Code::Unauthorized,
+            403 => Code::Forbidden,
+            404 => Code::NotFound,
+            409 => Code::Conflict,
+            413 => Code::TooLarge,
+            429 => Code::RateLimited,
+            _ => Code::Server,
+        };
+        let message = serde_json::from_str::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| format!("the server answered HTTP {status}"));
+        ApiError {
+            code,
+            status: Some(status),
+            message,
+        }
+    }
+
+    pub fn network(detail: &str) -> ApiError {
+        ApiError::new(
+            Code::Network,
+            format!("could not reach the server: {detail}"),
+        )
+    }
+
+    pub fn timeout(ms: u32) -> ApiError {
+        ApiError::new(Code::Timeout, format!("no answer within {ms} ms"))
+    }
+
+    pub fn cancelled() -> ApiError {
+        ApiError::new(Code::Cancelled, "the request was cancelled")
+    }
+
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError::new(Code::Validation, message)
+    }
+
+    /// A 2xx answer the client could not read.
+    pub fn unexpected(detail: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            Code::Server,
+            format!("unexpected answer from the server: {detail}"),
+        )
+    }
+}
+
+/// Refresh this long before the access token expires, so a request never
+/// leaves with a token that dies on the way.
+pub const REFRESH_MARGIN_MS: f64 = 30_000.0;
+
+/// When a JWT expires (its `exp`, in ms since the epoch), read without
+/// checking the signature: the client only uses it to refresh in time.
+pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let payload = token.split('.').nth(1)?;
+    let bytes = Base64UrlUnpadded::decode_vec(payload).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("exp")?.as_f64().map(|s| s * 1000.0)
+}
+
+/// Whether a token expiring at `expiry_ms` must be refreshed before use at `now_ms`.
+pub fn needs_refresh(expiry_ms: Option<f64>, now_ms: f64) -> bool {
+    expiry_ms.is_some_and(|exp| now_ms + REFRESH_MARGIN_MS >= exp)
+}
+
+/// What the "Add User" form sends for a person, checked with the import's rules.
+pub fn person_document(input: &PersonInput) -> Result<Value, Vec<Violation>> {
+    let p = validate_person(input, &RuleContext::default())?;
+    let mut telecoms = vec![json!({"telecomType": "email", "telecomNumber": p.email})];
+    if let Some(phone) = &p.phone {
+        telecoms.push(json!({"telecomType": "mobile", "telecomNumber": phone}));
+    }
+    let mut doc = json!({
+        "firstName": p.first_name,
+        "lastName": p.last_name,
+        "addresses": [{"addressType": "work", "telecoms": telecoms}],
+    });
+    if let (Some(parent), Some(obj)) = (&p.parent_id, doc.as_object_mut()) {
+        obj.insert("parentId".into(), json!(parent));
+    }
+    Ok(doc)
+}
+
+/// An organization as the form sends it: a name, optionally an email.
+pub fn organization_document(name: &str, email: Option<&str>) -> Result<Value, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("an organization needs a name"));
+    }
+    let mut doc = json!({ "name": name });
+    if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
+        let email = normalize_email(email).map_err(|v| ApiError::invalid(v.message))?;
+        doc["addresses"] = json!([{"addressType": "work", "telecoms": [
+            {"telecomType": "email", "telecomNumber": email}]}]);
+    }
+    Ok(doc)
+}
+
+/// One authentication token of a user, as listed (never its value).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    pub name: String,
+    /// Creation time, ms since the epoch.
+    pub created: f64,
+    /// Expiry time, ms since the epoch.
+    pub expires: f64,
+    pub expired: bool,
+}
+
+/// The tokens in a user document (`authenticationTokens`), sorted by name.
+pub fn tokens_of(user: &Value, now_ms: f64) -> Vec<TokenInfo> {
+    let Some(map) = user.get("authenticationTokens").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut tokens: Vec<TokenInfo> = map
+        .iter()
+        .map(|(name, t)| {
+            let num = |k: &str| t.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+            let created = num("creationTime");
+            let expires = match t.get("expires").and_then(Value::as_f64) {
+                Some(e) => e,
+                None => created + num("validity") * 1000.0,
+            };
+            TokenInfo {
+                name: name.clone(),
+                created,
+                expires,
+                expired: expires <= now_ms,
+            }
+        })
+        .collect();
+    tokens.sort_by(|a, b| a.name.cmp(&b.name));
+    tokens
+}
+
+/// Longest token name the server keeps.
+pub const MAX_TOKEN_NAME: usize = 128;
+
+/// Checks a new token's name and expiry before any request: names are unique
+/// per user (the server would answer 409; this says so without the call).
+/// Returns the validity in whole seconds.
+pub fn check_new_token(
+    name: &str,
+    expires_ms: f64,
+    existing: &[TokenInfo],
+    now_ms: f64,
+) -> Result<u64, ApiError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed != name || name.chars().count() > MAX_TOKEN_NAME {
+        return Err(ApiError::invalid(format!(
+            "a token name is 1 to {MAX_TOKEN_NAME} characters, without surrounding spaces"
+        )));
+    }
+    if name.contains('/') || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "a token name cannot contain '/' or control characters",
+        ));
+    }
+    if existing.iter().any(|t| t.name == name) {
+        return Err(ApiError {
+            code: Code::Conflict,
+            status: None,
+            message: format!("this user already has a token named {name:?}"),
+        });
+    }
+    if !expires_ms.is_finite() || expires_ms <= now_ms + 1000.0 {
+        return Err(ApiError::invalid("the expiry must be in the future"));
+    }
+    Ok(((expires_ms - now_ms) / 1000.0).floor() as u64)
+}

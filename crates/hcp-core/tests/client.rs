@@ -1,0 +1,199 @@
+//! The client's decisions, without a network: errors from answers, token
+//! refresh timing, form documents, token listing and checks, import merging.
+
+use hcp_core::Code;
+use hcp_core::client::*;
+use hcp_core::import::RejectedRow;
+use hcp_core::rules::{Field, PersonInput, Reason, Violation};
+use serde_json::json;
+
+#[test]
+fn answers_become_typed_errors_with_the_server_message() {
+    let e = ApiError::from_response(409, r#"{"message":"stale rev 1-a, current is 2-b"}"#);
+    assert_eq!((e.code, e.status), (Code::Conflict, Some(409)));
+    assert_eq!(e.message, "stale rev 1-a, current is 2-b");
+    for (status, code) in [
+        (400, Code::Validation),
+        (401, Code::Unauthorized),
+        (403, Code::Forbidden),
+        (404, Code::NotFound),
+        (413, Code::TooLarge),
+        (422, Code::Validation),
+        (429, Code::RateLimited),
+        (500, Code::Server),
+        (502, Code::Server),
+    ] {
+        assert_eq!(ApiError::from_response(status, "").code, code, "{status}");
+    }
+    // No JSON, or no message: a sentence with the status, not an empty string.
+    assert_eq!(
+        ApiError::from_response(503, "<html>busy</html>").message,
+        "the server answered HTTP 503"
+    );
+    assert_eq!(
+        ApiError::from_response(500, r#"{"message":""}"#).message,
+        "the server answered HTTP 500"
+    );
+}
+
+#[test]
+fn access_tokens_refresh_before_they_expire() {
+    // header.payload.signature with payload {"sub":"u","exp":1700000000}
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1IiwiZXhwIjoxNzAwMDAwMDAwfQ.sig";
+    let exp = jwt_expiry_ms(token);
+    assert_eq!(exp, Some(1_700_000_000_000.0));
+    assert!(!needs_refresh(exp, 1_700_000_000_000.0 - 60_000.0));
+    assert!(needs_refresh(exp, 1_700_000_000_000.0 - 10_000.0));
+    assert!(needs_refresh(exp, 1_800_000_000_000.0));
+    // An opaque token (an authentication token used as bearer) is never refreshed.
+    assert_eq!(jwt_expiry_ms("opaque-token"), None);
+    assert_eq!(jwt_expiry_ms("a.!!!.c"), None);
+    assert!(!needs_refresh(None, 0.0));
+}
+
+#[test]
+fn the_add_user_form_builds_icure_documents_with_the_import_rules() {
+    let input = PersonInput {
+        first_name: " Anne ".into(),
+        last_name: "Dupont".into(),
+        email: "Anne.Dupont@Example.BE".into(),
+        country_code: "BE".into(),
+        mobile_phone: "0475 12 34 56".into(),
+        parent_id: "7d0f4a2e-1b3c-4d5e-8f90-a1b2c3d4e5f6".into(),
+    };
+    let doc = person_document(&input).unwrap();
+    assert_eq!(doc["firstName"], "Anne");
+    assert_eq!(doc["parentId"], "7d0f4a2e-1b3c-4d5e-8f90-a1b2c3d4e5f6");
+    let telecoms = &doc["addresses"][0]["telecoms"];
+    assert_eq!(telecoms[0]["telecomType"], "email");
+    assert_eq!(
+        telecoms[1],
+        json!({"telecomType": "mobile", "telecomNumber": "+32475123456"})
+    );
+
+    let bad = PersonInput {
+        first_name: String::new(),
+        email: "not an email".into(),
+        ..input
+    };
+    let violations = person_document(&bad).unwrap_err();
+    let fields: Vec<Field> = violations.iter().map(|v| v.field).collect();
+    assert!(fields.contains(&Field::FirstName) && fields.contains(&Field::Email));
+
+    assert_eq!(
+        organization_document("  Clinique  ", Some("")).unwrap(),
+        json!({"name": "Clinique"})
+    );
+    let org = organization_document("Clinique", Some("info@clinique.example")).unwrap();
+    assert_eq!(
+        org["addresses"][0]["telecoms"][0]["telecomNumber"],
+        "info@clinique.example"
+    );
+    assert_eq!(
+        organization_document(" ", None).unwrap_err().code,
+        Code::Validation
+    );
+    assert_eq!(
+        organization_document("Clinique", Some("no-at-sign"))
+            .unwrap_err()
+            .code,
+        Code::Validation
+    );
+}
+
+#[test]
+fn tokens_are_listed_by_name_with_expiry_and_new_names_checked() {
+    let user = json!({"authenticationTokens": {
+        "zeta": {"creationTime": 1000.0, "validity": 10, "expires": 11000.0},
+        "alpha": {"creationTime": 1000.0, "validity": 3600}
+    }});
+    let tokens = tokens_of(&user, 20_000.0);
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens[0].name, "alpha");
+    assert_eq!(tokens[0].expires, 3_601_000.0);
+    assert!(!tokens[0].expired);
+    assert!(tokens[1].expired);
+    assert!(tokens_of(&json!({}), 0.0).is_empty());
+
+    let now = 20_000.0;
+    assert_eq!(
+        check_new_token("ci", now + 3_600_000.0, &tokens, now),
+        Ok(3600)
+    );
+    let dup = check_new_token("alpha", now + 3_600_000.0, &tokens, now).unwrap_err();
+    assert_eq!(dup.code, Code::Conflict);
+    assert!(dup.message.contains("alpha"));
+    for bad in [
+        "",
+        " padded",
+        "a/b",
+        "tab\there",
+        &"x".repeat(MAX_TOKEN_NAME + 1),
+    ] {
+        assert_eq!(
+            check_new_token(bad, now + 3_600_000.0, &tokens, now)
+                .unwrap_err()
+                .code,
+            Code::Validation,
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        check_new_token("past", now - 1.0, &tokens, now)
+            .unwrap_err()
+            .code,
+        Code::Validation
+    );
+    assert!(check_new_token("nan", f64::NAN, &tokens, now).is_err());
+}
+
+#[test]
+fn every_row_of_the_file_ends_in_exactly_one_outcome() {
+    let reason = |m: &str| vec![Violation::new(Field::Email, Reason::Required, m)];
+    let browser = vec![
+        RejectedRow {
+            row: 3,
+            values: PersonInput::default(),
+            reasons: reason("browser"),
+        },
+        RejectedRow {
+            row: 7,
+            values: PersonInput::default(),
+            reasons: reason("browser"),
+        },
+    ];
+    let server = vec![
+        ServerRowOutcome::Created {
+            row: 5,
+            id: "b".into(),
+        },
+        ServerRowOutcome::Created {
+            row: 2,
+            id: "a".into(),
+        },
+        ServerRowOutcome::Rejected {
+            row: 6,
+            reasons: reason("server"),
+        },
+        // A row the server also answered twice: the first answer stays.
+        ServerRowOutcome::Rejected {
+            row: 5,
+            reasons: reason("again"),
+        },
+    ];
+    let summary = merge_import(&browser, server);
+    let rows: Vec<u64> = summary.rows.iter().map(FileRowOutcome::row).collect();
+    assert_eq!(rows, [2, 3, 5, 6, 7]);
+    assert_eq!(
+        (
+            summary.created,
+            summary.rejected_in_browser,
+            summary.rejected_by_server
+        ),
+        (2, 2, 1)
+    );
+    assert!(matches!(&summary.rows[2], FileRowOutcome::Created { id, .. } if id == "b"));
+    let json = serde_json::to_value(&summary.rows[1]).unwrap();
+    assert_eq!(json["status"], "rejectedInBrowser");
+    assert_eq!(batch_key("imp-1", 3), "imp-1/3");
+}
