@@ -61,6 +61,7 @@ run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
   wasm-pack test --headless --chrome --mode no-install -- --features import
 run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
+run_tests "HcpClient against hcp-server (Node, pkg/)" node --test tests/client/
 
 # Every fuzz target briefly, from the committed seeds: a crash fails the run.
 # (Long runs: `bash scripts/fuzz.sh 600`.)

@@ -16,15 +16,6 @@ const IMPORT_TS: &'static str = r#"
 /** A spreadsheet format, as detected from the file's bytes (never its name). */
 export type ImportFormat = "xlsx" | "xlsb" | "xls" | "ods" | "xml" | "csv";
 
-/** A field of a person HCP. */
-export type HcpField = "firstName" | "lastName" | "email" | "countryCode" | "mobilePhone" | "parentId";
-
-/** Why a value was rejected. */
-export type RejectionCode =
-  | "Required" | "TooLong" | "ControlCharacter" | "InvalidEmail" | "InvalidCountryCode"
-  | "MissingCountryCode" | "InvalidPhone" | "InvalidId" | "UnknownOrganization"
-  | "DuplicateInFile" | "AlreadyExists";
-
 /** Caps on what a file may hold; each has a generous default. */
 export interface ImportLimits {
   /** Largest accepted file, in bytes (default 50 MiB). */
@@ -68,43 +59,6 @@ export interface ImportColumn {
   header: string;
   /** The field it was matched to, or `null` for an ignored column. */
   field: HcpField | null;
-}
-
-/** A row that passed every rule, normalized (email domain lowercased, phone in E.164). */
-export interface AcceptedRow {
-  /** The spreadsheet's own 1-based row number (header counted). */
-  row: number;
-  firstName: string;
-  lastName: string;
-  email: string;
-  /** E.164, e.g. "+32475123456". */
-  phone: string | null;
-  parentId: string | null;
-}
-
-/** A row's values exactly as typed ("" when absent). */
-export interface PersonValues {
-  firstName: string;
-  lastName: string;
-  email: string;
-  countryCode: string;
-  mobilePhone: string;
-  parentId: string;
-}
-
-/** One reason a row was rejected. */
-export interface RejectionReason {
-  field: HcpField;
-  code: RejectionCode;
-  /** A sentence for the person fixing the file. */
-  message: string;
-}
-
-/** A row that was not accepted, with every reason. */
-export interface RejectedRow {
-  row: number;
-  values: PersonValues;
-  reasons: RejectionReason[];
 }
 
 /** Something worth telling the user that did not stop the import. */

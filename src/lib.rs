@@ -2,14 +2,18 @@
 //! converts its arguments, calls `hcp-core`, and converts the result or the
 //! error back (see `error.rs` for the one place errors cross).
 
+mod args;
+mod client;
 mod convert;
 mod error;
 #[cfg(feature = "import")]
 mod import;
 mod keys;
+mod rows;
 
 use wasm_bindgen::prelude::*;
 
+pub use client::HcpClient;
 pub use error::is_hcp_error;
 #[cfg(feature = "import")]
 pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
@@ -17,6 +21,7 @@ pub use keys::{
     KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,
     load_key_pair, verify,
 };
+pub use rows::validate_person_js;
 
 #[wasm_bindgen(start, skip_typescript)]
 fn start() {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod groups;
 pub mod hcp;
 pub mod import;
 pub mod invite;
@@ -134,6 +135,7 @@ pub fn app(state: AppState, statics: &StaticDirs) -> Router {
         .route("/rest/v2/auth/refresh", post(login::refresh))
         .route("/rest/v2/auth/invitation", post(invite::accept))
         .route("/rest/v2/admin/outbox", get(invite::outbox))
+        .route("/rest/v2/group", get(groups::list))
         .nest("/rest/v2/hcparty", hcp_routes())
         .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp_routes())
         .nest("/rest/v2/user", user_routes())

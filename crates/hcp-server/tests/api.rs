@@ -496,6 +496,13 @@ async fn create_update_with_rev_delete_and_purge() {
 async fn databases_are_isolated() {
     let s = Server::start().await;
     let t = s.admin_token().await;
+    let (status, dbs) = s.call(Method::GET, "/rest/v2/group", &t, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        dbs,
+        json!([{"id": demo::DEMO_GROUP, "name": demo::DEMO_GROUP, "own": true},
+               {"id": demo::OTHER_GROUP, "name": demo::OTHER_GROUP, "own": false}])
+    );
     // The admin was granted the second database.
     let path = format!("/rest/v2/hcparty/inGroup/{}", demo::OTHER_GROUP);
     let (status, page) = s.call(Method::GET, &path, &t, None).await;

@@ -1,0 +1,582 @@
+//! `HcpClient`: typed calls to an iCure-compatible HCP backend. Decisions
+//! (errors, refresh timing, documents, token checks, import merging) live in
+//! `hcp_core::client`; this file only moves values between JS and HTTP.
+
+mod http;
+mod types;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_net::http::Method;
+use hcp_core::client::{
+    ApiError, ServerRowOutcome, batch_key, check_new_token, merge_import, organization_document,
+    person_document, tokens_of,
+};
+use hcp_core::import::RejectedRow;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+use crate::args::Args;
+use crate::convert::to_js;
+use crate::error::to_js_error;
+use crate::keys::KeyPair;
+use http::{Auth, Call, Http, sleep, trim_base};
+pub use types::*;
+
+const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+const IMPORT_BATCH: u32 = 1000;
+const IMPORT_ATTEMPTS: u32 = 4;
+
+#[wasm_bindgen(inline_js = "
+export function pageIterator(nextPage) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let cursor = null;
+      do {
+        const page = await nextPage(cursor);
+        yield* page.rows;
+        cursor = page.cursor;
+      } while (cursor);
+    },
+  };
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = pageIterator)]
+    fn page_iterator(next_page: &js_sys::Function) -> JsValue;
+}
+
+struct Inner {
+    http: Http,
+    database: RefCell<Option<String>>,
+}
+
+/// A client of the HCP backend, for one administrator session.
+///
+/// @example
+/// const client = await HcpClient.login("https://hcp.example", "admin@example.be", password);
+/// const page = await client.listHcps({ search: "dupont" });
+#[wasm_bindgen]
+pub struct HcpClient {
+    inner: Rc<Inner>,
+}
+
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+/// A JSON answer handed to JS as the engine parses it (no copy through serde).
+fn js_text(text: &str) -> Result<JsValue, ApiError> {
+    js_sys::JSON::parse(text).map_err(|_| ApiError::unexpected("an answer that is not JSON"))
+}
+
+/// Argument errors reject the promise like any other failure, so callers
+/// handle one path (`await` / `.catch`), never a synchronous throw.
+fn settle(make: impl FnOnce() -> Result<js_sys::Promise, JsValue>) -> js_sys::Promise {
+    make().unwrap_or_else(|e| js_sys::Promise::reject(&e))
+}
+
+fn promise<F>(future: F) -> js_sys::Promise
+where
+    F: std::future::Future<Output = Result<JsValue, ApiError>> + 'static,
+{
+    future_to_promise(async move { future.await.map_err(to_js_error) })
+}
+
+/// What every call reads from its options: its database and its signal.
+struct Common {
+    database: Option<String>,
+    signal: Option<AbortSignal>,
+}
+
+impl Common {
+    fn read(args: &Args) -> Result<Common, JsValue> {
+        Ok(Common {
+            database: args.database()?,
+            signal: args.signal()?,
+        })
+    }
+}
+
+impl Inner {
+    /// `/rest/v2/{area}` or `/rest/v2/{area}/inGroup/{db}`: the call's database,
+    /// else the client's, else the administrator's own.
+    fn route(&self, area: &str, database: Option<&str>, rest: &str) -> String {
+        let own = self.database.borrow();
+        match database.or(own.as_deref()) {
+            Some(db) => format!("/rest/v2/{area}/inGroup/{}{rest}", encode(db)),
+            None => format!("/rest/v2/{area}{rest}"),
+        }
+    }
+
+    fn call<'a>(&self, method: Method, area: &str, c: &'a Common, rest: &str) -> Call<'a> {
+        Call::new(
+            method,
+            self.route(area, c.database.as_deref(), rest),
+            c.signal.as_ref(),
+        )
+    }
+
+    async fn user(&self, c: &Common, user_id: &str) -> Result<Value, ApiError> {
+        let call = self.call(Method::GET, "user", c, &format!("/{}", encode(user_id)));
+        self.http.send_json(call).await
+    }
+}
+
+#[wasm_bindgen]
+impl HcpClient {
+    /// A client that uses an existing token (an access token from a login, or
+    /// an authentication token of a user).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = baseUrl)] base_url: &str,
+        options: ClientOptionsJs,
+    ) -> Result<HcpClient, JsValue> {
+        let o = Args::new(options);
+        Ok(HcpClient::build(
+            base_url,
+            Auth::new(o.required_str("token")?, o.str("refreshToken")?),
+            o.database()?,
+            o.u32("timeoutMs")?,
+        ))
+    }
+
+    /// Logs in with a username and a password (or an authentication token used
+    /// as the password) and resolves to a client that refreshes its access
+    /// token by itself.
+    #[wasm_bindgen(unchecked_return_type = "Promise<HcpClient>")]
+    pub fn login(
+        #[wasm_bindgen(js_name = baseUrl)] base_url: String,
+        username: String,
+        password: String,
+        options: Option<LoginOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let o = Args::of(options);
+            let (database, timeout) = (o.database()?, o.u32("timeoutMs")?);
+            let signal = o.signal()?;
+            Ok(promise(async move {
+                let client =
+                    HcpClient::build(&base_url, Auth::new(String::new(), None), database, timeout);
+                let body = serde_json::json!({ "username": username, "password": password });
+                let call = Call::new(Method::POST, "/rest/v2/auth/login".into(), signal.as_ref())
+                    .json(body.to_string());
+                let text = client.inner.http.exchange(call, None).await?;
+                let answer: Value = serde_json::from_str(&text).map_err(ApiError::unexpected)?;
+                let field = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_owned);
+                let token = field("token")
+                    .ok_or_else(|| ApiError::unexpected("no token in the login answer"))?;
+                *client.inner.http.auth.borrow_mut() = Auth::new(token, field("refreshToken"));
+                Ok(client.into())
+            }))
+        })
+    }
+
+    /// The database (group id) calls go to when they name none; `undefined`
+    /// for the administrator's own.
+    #[wasm_bindgen(getter)]
+    pub fn database(&self) -> Option<String> {
+        self.inner.database.borrow().clone()
+    }
+
+    #[wasm_bindgen(setter)]
+    pub fn set_database(&self, database: Option<String>) {
+        *self.inner.database.borrow_mut() = database.filter(|d| !d.is_empty());
+    }
+
+    /// The databases this administrator may manage, its own first.
+    #[wasm_bindgen(js_name = listDatabases, unchecked_return_type = "Promise<Database[]>")]
+    pub fn list_databases(&self, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        settle(|| {
+            let signal = Args::of(options).signal()?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = Call::new(Method::GET, "/rest/v2/group".into(), signal.as_ref());
+                js_text(&inner.http.send(call).await?)
+            }))
+        })
+    }
+
+    /// One page of HCPs (deleted ones never appear), in id order; pass the
+    /// returned `cursor` to get the next page.
+    #[wasm_bindgen(js_name = listHcps, unchecked_return_type = "Promise<HcpPage>")]
+    pub fn list_hcps(&self, options: Option<ListOptionsJs>) -> js_sys::Promise {
+        settle(|| {
+            let o = Args::of(options);
+            let c = Common::read(&o)?;
+            let mut query = vec![format!("limit={}", o.u32("limit")?.unwrap_or(50))];
+            if let Some(s) = o.str("search")?.filter(|s| !s.trim().is_empty()) {
+                query.push(format!("search={}", encode(s.trim())));
+            }
+            if let Some(cursor) = o.str("cursor")? {
+                query.push(format!("startDocumentId={}", encode(&cursor)));
+            }
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner.call(Method::GET, "hcparty", &c, &format!("?{}", query.join("&")));
+                let page = inner.http.send_json(call).await?;
+                let cursor = page.pointer("/nextKeyPair/startKeyDocId").cloned();
+                let rows = page.get("rows").cloned().unwrap_or_default();
+                js_text(&serde_json::json!({ "rows": rows, "cursor": cursor }).to_string())
+            }))
+        })
+    }
+
+    /// Every HCP matching the options, page after page as the loop asks.
+    ///
+    /// @example
+    /// for await (const hcp of client.hcps({ search: "dupont" })) console.log(hcp.id);
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Hcp>")]
+    pub fn hcps(&self, options: Option<ListOptionsJs>) -> JsValue {
+        let client = HcpClient {
+            inner: self.inner.clone(),
+        };
+        let base: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let next = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |cursor: JsValue| {
+            let o = js_sys::Object::assign(&js_sys::Object::new(), base.unchecked_ref());
+            let _ = js_sys::Reflect::set(&o, &"cursor".into(), &cursor);
+            client.list_hcps(Some(o.unchecked_into()))
+        });
+        page_iterator(next.into_js_value().unchecked_ref())
+    }
+
+    /// One HCP by id.
+    #[wasm_bindgen(js_name = getHcp, unchecked_return_type = "Promise<Hcp>")]
+    pub fn get_hcp(&self, id: String, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        settle(|| self.get("hcparty", format!("/{}", encode(&id)), options))
+    }
+
+    /// The HCPs whose parent is organization `orgId`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Hcp[]>")]
+    pub fn children(
+        &self,
+        #[wasm_bindgen(js_name = orgId)] org_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| self.get("hcparty", format!("/{}/children", encode(&org_id)), options))
+    }
+
+    /// Creates a person (checked with the import's rules first; a person with
+    /// an email also gets its user) or an organization, optionally e-mailing
+    /// the person an invitation.
+    #[wasm_bindgen(js_name = createHcp, unchecked_return_type = "Promise<Hcp>")]
+    pub fn create_hcp(&self, hcp: NewHcpJs, options: Option<CreateOptionsJs>) -> js_sys::Promise {
+        settle(|| {
+            let o = Args::of(options);
+            let c = Common::read(&o)?;
+            let query = if o.bool("invite")? {
+                "?invite=true"
+            } else {
+                ""
+            };
+            let doc = new_document(&Args::new(hcp))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner
+                    .call(Method::POST, "hcparty", &c, query)
+                    .json(doc.to_string());
+                js_text(&inner.http.send(call).await?)
+            }))
+        })
+    }
+
+    /// Saves an edited HCP. It must carry the `rev` it was read with: if
+    /// someone saved in between, this rejects with code `Conflict` and the
+    /// server's message, and nothing is overwritten.
+    #[wasm_bindgen(js_name = updateHcp, unchecked_return_type = "Promise<Hcp>")]
+    pub fn update_hcp(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Hcp")] hcp: JsValue,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let body = js_sys::JSON::stringify(&hcp)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| to_js_error(ApiError::invalid("the HCP is not a JSON object")))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner.call(Method::PUT, "hcparty", &c, "").json(body);
+                js_text(&inner.http.send(call).await?)
+            }))
+        })
+    }
+
+    /// Deletes an HCP permanently (it cannot be undone); `rev` must be current.
+    #[wasm_bindgen(js_name = deleteHcp, unchecked_return_type = "Promise<void>")]
+    pub fn delete_hcp(
+        &self,
+        id: String,
+        rev: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let rest = format!("/purge/{}?rev={}", encode(&id), encode(&rev));
+                inner
+                    .http
+                    .send(inner.call(Method::DELETE, "hcparty", &c, &rest))
+                    .await?;
+                Ok(JsValue::UNDEFINED)
+            }))
+        })
+    }
+
+    /// Adds the key pair's public key (SPKI hex, nothing else) to the HCP's
+    /// `publicKeysP256`. No method of this client ever sends a private key.
+    #[wasm_bindgen(js_name = registerPublicKey, unchecked_return_type = "Promise<Hcp>")]
+    pub fn register_public_key(
+        &self,
+        #[wasm_bindgen(js_name = hcpId)] hcp_id: String,
+        #[wasm_bindgen(js_name = keyPair)] key_pair: &KeyPair,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let public_hex = key_pair.public_key_hex();
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let get = inner.call(Method::GET, "hcparty", &c, &format!("/{}", encode(&hcp_id)));
+                let mut hcp = inner.http.send_json(get).await?;
+                let keys = hcp
+                    .as_object_mut()
+                    .map(|o| {
+                        o.entry("publicKeysP256")
+                            .or_insert_with(|| Value::Array(Vec::new()))
+                    })
+                    .and_then(Value::as_array_mut)
+                    .ok_or_else(|| ApiError::unexpected("the HCP has no publicKeysP256 list"))?;
+                if !keys.iter().any(|k| k.as_str() == Some(public_hex.as_str())) {
+                    keys.push(Value::String(public_hex));
+                }
+                let put = inner
+                    .call(Method::PUT, "hcparty", &c, "")
+                    .json(hcp.to_string());
+                js_text(&inner.http.send(put).await?)
+            }))
+        })
+    }
+
+    /// The authentication tokens of a user: name, creation, expiry, whether
+    /// expired; never their values.
+    #[wasm_bindgen(js_name = listTokens, unchecked_return_type = "Promise<TokenInfo[]>")]
+    pub fn list_tokens(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let user = inner.user(&c, &user_id).await?;
+                to_js(&tokens_of(&user, js_sys::Date::now()))
+                    .map_err(|_| ApiError::unexpected("tokens"))
+            }))
+        })
+    }
+
+    /// Creates an authentication token valid until `expiresAt` and resolves
+    /// to its value, which is shown this once and never again. A name the
+    /// user already has rejects with `Conflict` before any token is made.
+    #[wasm_bindgen(js_name = createToken, unchecked_return_type = "Promise<string>")]
+    pub fn create_token(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        name: String,
+        #[wasm_bindgen(js_name = expiresAt)] expires_at: &js_sys::Date,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let expires_ms = expires_at.get_time();
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let now = js_sys::Date::now();
+                let user = inner.user(&c, &user_id).await?;
+                let validity = check_new_token(&name, expires_ms, &tokens_of(&user, now), now)?;
+                let rest = format!(
+                    "/token/{}/{}?tokenValidity={validity}",
+                    encode(&user_id),
+                    encode(&name)
+                );
+                let token = inner
+                    .http
+                    .send_json(inner.call(Method::POST, "user", &c, &rest))
+                    .await?;
+                token
+                    .as_str()
+                    .map(JsValue::from_str)
+                    .ok_or_else(|| ApiError::unexpected("the token is not a string"))
+            }))
+        })
+    }
+
+    /// Deletes a user's authentication token; it stops working at once.
+    #[wasm_bindgen(js_name = deleteToken, unchecked_return_type = "Promise<void>")]
+    pub fn delete_token(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        name: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let rest = format!("/token/{}/{}", encode(&user_id), encode(&name));
+                inner
+                    .http
+                    .send(inner.call(Method::DELETE, "user", &c, &rest))
+                    .await?;
+                Ok(JsValue::UNDEFINED)
+            }))
+        })
+    }
+
+    /// Sends the rows the browser accepted, in batches, each under
+    /// `idempotencyKey/n` (a failed batch is retried under the same key, so
+    /// nothing is created twice), and resolves to every row of the file in
+    /// exactly one outcome: created, rejected in the browser, or rejected by
+    /// the server. Pass the whole {@link ImportReport} (or `{accepted, rejected}`).
+    #[wasm_bindgen(js_name = importRows, unchecked_return_type = "Promise<ImportSummary>")]
+    pub fn import_rows(
+        &self,
+        report: ImportRowsInputJs,
+        options: ImportRowsOptionsJs,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let o = Args::new(options);
+            let c = Common::read(&o)?;
+            let key = o.required_str("idempotencyKey")?;
+            let size = o.u32("batchSize")?.unwrap_or(IMPORT_BATCH).clamp(1, 5000);
+            let on_progress = o.function("onProgress")?;
+            let input = Args::new(report);
+            let accepted: js_sys::Array = input
+                .value("accepted")
+                .and_then(|a| a.dyn_into().ok())
+                .ok_or_else(|| {
+                to_js_error(ApiError::invalid("accepted must be an array of rows"))
+            })?;
+            let rejected: Vec<RejectedRow> = match input.value("rejected") {
+                None => Vec::new(),
+                Some(r) => serde_wasm_bindgen::from_value(r)
+                    .map_err(|e| to_js_error(ApiError::invalid(format!("rejected rows: {e}"))))?,
+            };
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let total = accepted.length();
+                let batches = total.div_ceil(size);
+                let mut outcomes: Vec<ServerRowOutcome> = Vec::with_capacity(total as usize);
+                for n in 0..batches {
+                    let rows = accepted.slice(n * size, ((n + 1) * size).min(total));
+                    let body = js_sys::JSON::stringify(&rows)
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .ok_or_else(|| ApiError::invalid("accepted rows must be JSON"))?;
+                    let body = format!("{{\"rows\":{body}}}");
+                    let idempotency_key = batch_key(&key, n as usize);
+                    let mut attempt = 0;
+                    let answer = loop {
+                        attempt += 1;
+                        let call = inner
+                            .call(Method::POST, "hcparty", &c, "/import")
+                            .json(body.clone())
+                            .header("Idempotency-Key", idempotency_key.clone());
+                        match inner.http.send_json(call).await {
+                            Ok(v) => break v,
+                            Err(e) if attempt < IMPORT_ATTEMPTS && retryable(&e) => {
+                                sleep(250 * 2u32.pow(attempt)).await;
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    };
+                    let rows: Vec<ServerRowOutcome> =
+                        serde_json::from_value(answer.get("rows").cloned().unwrap_or_default())
+                            .map_err(ApiError::unexpected)?;
+                    outcomes.extend(rows);
+                    if let Some(f) = &on_progress {
+                        let done = ((n + 1) * size).min(total);
+                        let progress = format!(
+                            "{{\"batchesDone\":{},\"batches\":{batches},\"rowsDone\":{done},\"rows\":{total}}}",
+                            n + 1
+                        );
+                        if let Ok(arg) = js_text(&progress) {
+                            let _ = f.call1(&JsValue::NULL, &arg);
+                        }
+                    }
+                }
+                to_js(&merge_import(&rejected, outcomes))
+                    .map_err(|_| ApiError::unexpected("summary"))
+            }))
+        })
+    }
+}
+
+/// Worth the same request again: the server may not have seen it, or failed
+/// transiently. A 4xx answer will not change by retrying.
+fn retryable(e: &ApiError) -> bool {
+    use hcp_core::Code;
+    matches!(e.code, Code::Network | Code::Timeout)
+        || (e.code == Code::Server && e.status != Some(501))
+}
+
+/// The iCure document for a `NewHcp` from the form.
+fn new_document(hcp: &Args) -> Result<Value, JsValue> {
+    match hcp.required_str("kind")?.as_str() {
+        "person" => person_document(&hcp.person()?).map_err(|reasons| {
+            let messages: Vec<&str> = reasons.iter().map(|r| r.message.as_str()).collect();
+            to_js_error(ApiError::invalid(messages.join("; ")))
+        }),
+        "organization" => {
+            organization_document(&hcp.required_str("name")?, hcp.str("email")?.as_deref())
+                .map_err(to_js_error)
+        }
+        other => Err(to_js_error(ApiError::invalid(format!(
+            "kind must be \"person\" or \"organization\", not {other:?}"
+        )))),
+    }
+}
+
+impl HcpClient {
+    fn build(
+        base_url: &str,
+        auth: Auth,
+        database: Option<String>,
+        timeout_ms: Option<u32>,
+    ) -> HcpClient {
+        HcpClient {
+            inner: Rc::new(Inner {
+                http: Http {
+                    base: trim_base(base_url),
+                    auth: RefCell::new(auth),
+                    timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+                },
+                database: RefCell::new(database),
+            }),
+        }
+    }
+
+    fn get(
+        &self,
+        area: &'static str,
+        rest: String,
+        options: Option<CallOptionsJs>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let c = Common::read(&Args::of(options))?;
+        let inner = self.inner.clone();
+        Ok(promise(async move {
+            js_text(
+                &inner
+                    .http
+                    .send(inner.call(Method::GET, area, &c, &rest))
+                    .await?,
+            )
+        }))
+    }
+}

@@ -1,0 +1,44 @@
+// The real hcp-server for JavaScript tests: the debug binary cargo builds for
+// the Rust tests, on an ephemeral loopback port, seeded with the demo
+// database in a fresh SQLite file, serving www/ and the given package.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
+export const DEMO = { login: "admin@demo.hcp-kit", password: "demo-admin-password", database: "demo-clinic", other: "demo-research", orgId: "7d0f4a2e-1b3c-4d5e-8f90-a1b2c3d4e5f6" };
+
+function binary() {
+  const bin = join(TARGET, "debug", "hcp-server");
+  if (!existsSync(bin)) execFileSync("cargo", ["build", "-q", "-p", "hcp-server"], { cwd: ROOT, stdio: "inherit" });
+  return bin;
+}
+
+/** Starts the server; resolves to `{ url, stop() }`. */
+export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(ROOT, "www"), extraArgs = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "hcp-js-test-"));
+  const child = spawn(
+    binary(),
+    ["--demo", "--listen", "127.0.0.1:0", "--database-url", join(dir, "db.sqlite"), "--www", www, "--pkg", pkgDir, ...extraArgs],
+    { env: { ...process.env, RUST_LOG: "warn" }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`hcp-server exited with ${code}`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const m = /^hcp-kit is running: open (http:\/\/\S+?)\/?$/.exec(line);
+      if (m) resolve(m[1]);
+    });
+  });
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
