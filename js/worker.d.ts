@@ -1,6 +1,6 @@
 // Messages of hcp-kit's import worker (`hcp-kit/worker`). The module itself
 // exports nothing: load it with `new Worker(url, { type: "module" })`.
-import type { HcpErrorCode, ImportOptions, ImportReport } from "./hcp_kit.js";
+import type { HcpErrorCode, ImportOptions, ImportReport, RejectedRow } from "./hcp_kit.js";
 
 /** Sent to the worker. Give either a `File`/`Blob` or the bytes. */
 export interface ParseRequest {
@@ -9,6 +9,20 @@ export interface ParseRequest {
   file?: Blob;
   bytes?: Uint8Array;
   options?: ImportOptions;
+}
+
+/** Sent to the worker: build the rejection report (CSV) of these rows. */
+export interface RejectionsCsvRequest {
+  id: number;
+  type: "rejectionsCsv";
+  rejected: RejectedRow[];
+}
+
+/** Posted in answer to a {@link RejectionsCsvRequest}. */
+export interface RejectionsCsvResult {
+  id: number;
+  type: "csv";
+  csv: string;
 }
 
 /** Posted while parsing, at most every 50 ms. */
@@ -37,4 +51,4 @@ export interface ParseError {
 }
 
 /** Everything the worker posts back. */
-export type WorkerMessage = ParseProgress | ParseResult | ParseError;
+export type WorkerMessage = ParseProgress | ParseResult | RejectionsCsvResult | ParseError;

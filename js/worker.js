@@ -4,7 +4,7 @@
 //   w.postMessage({ id: 1, type: "parse", file, options });
 //   w.onmessage = ({ data }) => { /* progress | result | error */ };
 //   cancel: w.terminate(), then start a fresh worker for the next file.
-import init, { parseImport } from "./hcp_kit.js";
+import init, { parseImport, rejectionsCsv } from "./hcp_kit.js";
 
 // Progress is posted at most this often, however fast rows go by.
 const PROGRESS_EVERY_MS = 50;
@@ -27,11 +27,19 @@ function errorMessage(id, e) {
 }
 
 self.addEventListener("message", async (event) => {
-  const { id, type, file, bytes, options } = event.data ?? {};
-  if (type !== "parse") return;
+  const { id, type, file, bytes, options, rejected } = event.data ?? {};
+  if (type !== "parse" && type !== "rejectionsCsv") return;
   const failure = await ready;
   if (failure) {
     self.postMessage(errorMessage(id, { code: "InitFailed", message: `hcp-kit could not start: ${failure}` }));
+    return;
+  }
+  if (type === "rejectionsCsv") {
+    try {
+      self.postMessage({ id, type: "csv", csv: rejectionsCsv(rejected ?? []) });
+    } catch (e) {
+      self.postMessage(errorMessage(id, e));
+    }
     return;
   }
   try {

@@ -1,34 +1,80 @@
-// The HCP tab. For now: generate, save and verify an HCP's keypair, entirely
-// in this page. The private key exists only inside the wasm module and in the
-// file the administrator saves.
-import init, { generateKeyPair, loadKeyPair, inspectKeyPairFile, isHcpError, version } from "../pkg/hcp_kit.js";
+// The HCP tab: log in, choose a database, then list, add, edit and delete
+// HCPs, copy their ids, manage authentication tokens, generate keypairs and
+// import spreadsheets. Everything talks to the backend through HcpClient;
+// private keys exist only inside the wasm module and the file the
+// administrator saves.
+import init, { HcpClient, version } from "../pkg/hcp_kit.js";
+import { $, attempt, clearError, notify, showError } from "./ui.js";
+import { createList } from "./hcp-list.js";
+import { setupForm } from "./hcp-form.js";
+import { setupTokens } from "./tokens.js";
+import { setupKeypair, setupVerify } from "./keypair.js";
+import { setupImport } from "./import.js";
 
-const $ = (id) => document.getElementById(id);
+/** What every part of the page shares: the session and the list. */
+const ctx = {
+  client: null,
+  list: null,
+};
 
-function showError(error) {
-  const banner = $("banner");
-  banner.textContent = isHcpError(error) ? `${error.message} (${error.code})` : String(error);
-  banner.hidden = false;
+function show(section) {
+  for (const id of ["login", "invitation", "hcp-tab", "verify"]) $(id).hidden = !section.includes(id);
+  $("session").hidden = !section.includes("hcp-tab");
 }
 
-function clearError() {
-  $("banner").hidden = true;
+async function chooseDatabase() {
+  const select = $("database");
+  const databases = await ctx.client.listDatabases();
+  select.replaceChildren(
+    ...databases.map((d) => new Option(d.own ? `${d.name} (own)` : d.name, d.id)),
+  );
+  ctx.client.database = databases[0]?.id;
 }
 
-function download(filename, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = Object.assign(document.createElement("a"), { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+async function login(event) {
+  event.preventDefault();
+  const button = $("login-button");
+  button.disabled = true;
+  await attempt(async () => {
+    const client = await HcpClient.login(location.origin, $("username").value.trim(), $("password").value);
+    ctx.client?.free();
+    ctx.client = client;
+    $("password").value = "";
+    await chooseDatabase();
+    show(["hcp-tab", "verify"]);
+    await ctx.list.reload();
+    $("search").focus();
+  });
+  button.disabled = false;
 }
 
-let current = null; // { keyPair, hcpId }
+function logout() {
+  ctx.client?.free();
+  ctx.client = null;
+  ctx.list.clear();
+  clearError();
+  notify("");
+  show(["login"]);
+  $("username").focus();
+}
 
-function forget() {
-  current?.keyPair.free();
-  current = null;
+/** `#invitation=<token>`: the link of an invitation e-mail, to choose a password. */
+function invitation(token) {
+  show(["invitation"]);
+  $("invitation-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await attempt(async () => {
+      const response = await fetch("/rest/v2/auth/invitation", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token, password: $("new-password").value }),
+      });
+      if (!response.ok) throw new Error((await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`);
+      history.replaceState(null, "", location.pathname);
+      notify("Your password is set: log in with your email and this password.");
+      show(["login"]);
+    });
+  });
 }
 
 async function main() {
@@ -39,70 +85,23 @@ async function main() {
     return;
   }
   $("version").textContent = version();
-  $("generate").disabled = false;
-  $("verify-button").disabled = false;
-
-  $("keypair-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    clearError();
-    const hcpId = $("hcp-id").value.trim();
-    try {
-      forget();
-      const keyPair = generateKeyPair();
-      current = { keyPair, hcpId };
-      $("public-key").textContent = keyPair.publicKeyHex;
-      $("fingerprint").textContent = keyPair.fingerprint;
-      $("keypair-result").hidden = false;
-      $("save-json").focus();
-    } catch (e) {
-      showError(e);
-    }
+  $("banner-close").addEventListener("click", clearError);
+  ctx.list = createList(ctx);
+  setupForm(ctx);
+  setupTokens(ctx);
+  setupKeypair(ctx);
+  setupVerify();
+  setupImport(ctx);
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", logout);
+  $("database").addEventListener("change", async () => {
+    ctx.client.database = $("database").value;
+    await attempt(() => ctx.list.reload());
   });
-
-  $("save-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    clearError();
-    if (!current) return;
-    const passphrase = $("passphrase").value;
-    try {
-      const json = current.keyPair.toJson(current.hcpId, passphrase ? { passphrase } : undefined);
-      download(`hcp-${current.hcpId}-keypair.json`, json);
-      $("passphrase").value = "";
-    } catch (e) {
-      showError(e);
-    }
-  });
-
-  document.addEventListener("click", async (event) => {
-    const target = event.target.closest?.("button.copy");
-    if (!target) return;
-    const text = $(target.dataset.copy).textContent;
-    try {
-      await navigator.clipboard.writeText(text);
-      target.textContent = "Copied";
-      setTimeout(() => (target.textContent = "Copy"), 1500);
-    } catch (e) {
-      showError(new Error(`Could not copy: ${e}`));
-    }
-  });
-
-  $("verify-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError();
-    const file = $("keyfile").files[0];
-    if (!file) return showError(new Error("Choose a keypair file first."));
-    const text = await file.text();
-    const out = $("verify-result");
-    try {
-      const info = inspectKeyPairFile(text);
-      const keyPair = loadKeyPair(text, $("verify-passphrase").value || undefined);
-      keyPair.free();
-      out.textContent = `Valid keypair for HCP ${info.hcpId}, created ${info.createdAt}, fingerprint ${info.fingerprint}.`;
-    } catch (e) {
-      out.textContent = "";
-      showError(e);
-    }
-  });
+  $("login-button").disabled = false;
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.has("invitation")) invitation(hash.get("invitation"));
+  else show(["login"]);
 }
 
 main();

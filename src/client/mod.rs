@@ -210,6 +210,9 @@ impl HcpClient {
             if let Some(s) = o.str("search")?.filter(|s| !s.trim().is_empty()) {
                 query.push(format!("search={}", encode(s.trim())));
             }
+            if let Some(kind) = o.str("kind")? {
+                query.push(format!("kind={}", encode(&kind)));
+            }
             if let Some(cursor) = o.str("cursor")? {
                 query.push(format!("startDocumentId={}", encode(&cursor)));
             }
@@ -240,6 +243,20 @@ impl HcpClient {
             client.list_hcps(Some(o.unchecked_into()))
         });
         page_iterator(next.into_js_value().unchecked_ref())
+    }
+
+    /// The HCPs with these ids that exist (at most 1,000 ids).
+    #[wasm_bindgen(js_name = getHcps, unchecked_return_type = "Promise<Hcp[]>")]
+    pub fn get_hcps(&self, ids: Vec<String>, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            let body = serde_json::json!({ "ids": ids }).to_string();
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner.call(Method::POST, "hcparty", &c, "/byIds").json(body);
+                js_text(&inner.http.send(call).await?)
+            }))
+        })
     }
 
     /// One HCP by id.

@@ -89,6 +89,8 @@ export interface ListOptions extends CallOptions {
   search?: string;
   /** Page size, 1 to 1000 (default 50). */
   limit?: number;
+  /** Only people, or only organizations. */
+  kind?: "person" | "organization";
   /** The `cursor` of the previous page. */
   cursor?: string | null;
 }

@@ -263,6 +263,8 @@ pub struct ListQuery {
     limit: Option<i64>,
     start_document_id: Option<String>,
     search: Option<String>,
+    /// `person` or `organization`: only HCPs of that kind.
+    kind: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -296,13 +298,26 @@ pub async fn list(
         .search
         .map(|s| format!("%{}%", s.trim().to_lowercase()))
         .unwrap_or_else(|| "%".into());
+    // -1 matches both kinds (is_org is 0 or 1).
+    let kind: i64 = match q.kind.as_deref() {
+        None | Some("") => -1,
+        Some("person") => 0,
+        Some("organization") => 1,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "kind must be person or organization, not {other:?}"
+            )));
+        }
+    };
     let rows = sqlx::query(
         "SELECT doc FROM hcps WHERE group_id = $1 AND deleted IS NULL AND id >= $2 \
-         AND (sort_name LIKE $3 OR COALESCE(email, '') LIKE $3) ORDER BY id LIMIT $4",
+         AND (sort_name LIKE $3 OR COALESCE(email, '') LIKE $3) \
+         AND ($4 < 0 OR is_org = $4) ORDER BY id LIMIT $5",
     )
     .bind(&target.group_id)
     .bind(&start)
     .bind(&search)
+    .bind(kind)
     .bind(limit + 1)
     .fetch_all(&st.pool)
     .await?;
@@ -618,12 +633,13 @@ async fn remove(
     let mut tx = st.pool.begin().await?;
     let next = new_rev(rev_generation(&rev) + 1);
     if purge {
-        sqlx::query(
-            "DELETE FROM auth_tokens WHERE user_id IN (SELECT id FROM users WHERE hcp_id = $1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        // Everything that references the HCP's user goes with it.
+        for table in ["auth_tokens", "invitations"] {
+            let sql = format!(
+                "DELETE FROM {table} WHERE user_id IN (SELECT id FROM users WHERE hcp_id = $1)"
+            );
+            sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
+        }
         sqlx::query("DELETE FROM users WHERE hcp_id = $1")
             .bind(id)
             .execute(&mut *tx)

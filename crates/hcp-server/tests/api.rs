@@ -992,6 +992,20 @@ async fn invitations_go_to_the_outbox_and_work_once() {
             .0,
         StatusCode::UNAUTHORIZED
     );
+    // An invited HCP can still be deleted permanently (its invitations go with it).
+    let (_, current) = s
+        .call(Method::GET, &format!("/rest/v2/hcparty/{id}"), &t, None)
+        .await;
+    let rev = current["rev"].as_str().unwrap();
+    let (status, body) = s
+        .call(
+            Method::DELETE,
+            &format!("/rest/v2/hcparty/purge/{id}?rev={rev}"),
+            &t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     // An organization has no user to invite.
     let (status, _) = s
         .call(
@@ -1105,6 +1119,7 @@ async fn serves_the_page_and_package_with_a_content_security_policy() {
             StaticDirs {
                 www: Some(www),
                 pkg: Some(pkg),
+                pkg_import: None,
             }
         },
     )
@@ -1224,6 +1239,33 @@ async fn batch_create_is_all_or_nothing() {
             &t,
             Some(Value::Array(too_many)),
         )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn list_filters_by_kind() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, orgs) = s
+        .call(Method::GET, "/rest/v2/hcparty?kind=organization", &t, None)
+        .await;
+    assert_eq!(ids(&orgs), [demo::DEMO_ORG_ID]);
+    let (_, people) = s
+        .call(Method::GET, "/rest/v2/hcparty?kind=person", &t, None)
+        .await;
+    assert_eq!(ids(&people).len(), 3);
+    assert!(!ids(&people).contains(&demo::DEMO_ORG_ID.to_owned()));
+    let (status, _) = s
+        .call(Method::GET, "/rest/v2/hcparty?kind=robot", &t, None)
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
