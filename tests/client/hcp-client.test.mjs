@@ -175,3 +175,25 @@ test("network failures, timeouts and aborts have their own codes", async () => {
   await rejects(impatient.listHcps(), "Timeout", undefined);
   await rejects(new HcpClient(server.url, { token: "forged" }).listHcps(), "Unauthorized", 401);
 });
+
+test("a logged-in client refreshes its access token before it expires", async () => {
+  const shortLived = await startHcpServer({ extraArgs: ["--access-token-ttl", "2"] });
+  try {
+    const r = await fetch(`${shortLived.url}/rest/v2/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: DEMO.login, password: DEMO.password }),
+    });
+    const { token, refreshToken } = await r.json();
+    const refreshing = new HcpClient(shortLived.url, { token, refreshToken });
+    const stuck = new HcpClient(shortLived.url, { token });
+    const loggedIn = await HcpClient.login(shortLived.url, DEMO.login, DEMO.password);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The first access token has expired: only a client that refreshes still works.
+    await rejects(stuck.listHcps(), "Unauthorized", 401);
+    assert.ok((await refreshing.listHcps()).rows.length > 0);
+    assert.ok((await loggedIn.listHcps()).rows.length > 0);
+  } finally {
+    await shortLived.stop();
+  }
+});

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startHcpServer } from "../support/hcp-server.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 let dir;
@@ -22,11 +23,11 @@ before(() => {
 });
 after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-function readmeExample() {
+function readmeExample(heading = "## Use from JavaScript") {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.split("## Use from JavaScript")[1] ?? "";
+  const section = readme.split(heading)[1] ?? "";
   const block = section.match(/```js\n([\s\S]*?)```/);
-  assert.ok(block, "README has a js example under 'Use from JavaScript'");
+  assert.ok(block, `README has a js example under '${heading}'`);
   return block[1];
 }
 
@@ -38,12 +39,34 @@ test("the README example runs against the installed package", () => {
   assert.match(out, /^3059301306072a8648ce3d020106082a8648ce3d030107034200[0-9a-f]{130}$/);
 });
 
+test("the README's backend example runs against the demo server", async () => {
+  const example = readmeExample("### Talk to the backend");
+  assert.match(example, /from "hcp-kit"/);
+  const server = await startHcpServer();
+  try {
+    // The example names the address `scripts/run.sh` prints; the test server has its own.
+    writeFileSync(join(dir, "client.mjs"), example.replaceAll("http://127.0.0.1:8080", server.url));
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise((resolve, reject) =>
+      execFile("node", ["client.mjs"], { cwd: dir, encoding: "utf8" }, (e, stdout, stderr) => (e ? reject(new Error(stderr || e.message)) : resolve(stdout))),
+    );
+    assert.match(out.trim(), /^[0-9a-f-]{36} 1$/);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("the package ships exactly its files, with an exports map", () => {
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hcp-kit/package.json"), "utf8"));
   assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
   assert.equal(manifest.types, "./hcp_kit.d.ts");
   const files = run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: dir });
-  const names = JSON.parse(files)[0].files.map((f) => f.path).sort();
+  const all = JSON.parse(files)[0].files.map((f) => f.path).sort();
+  // wasm-bindgen's inline JS (the page iterator) lives under a hashed directory.
+  const snippets = all.filter((n) => n.startsWith("snippets/"));
+  assert.equal(snippets.length, 1, JSON.stringify(snippets));
+  assert.match(snippets[0], /^snippets\/hcp-kit-[0-9a-f]+\/inline0\.js$/);
+  const names = all.filter((n) => !n.startsWith("snippets/"));
   assert.deepEqual(names, [
     "LICENSE-APACHE",
     "LICENSE-MIT",

@@ -43,6 +43,8 @@ pub struct AppState {
     /// Origins other than the server's own whose pages may call the API
     /// (`*`: any). Empty: same origin only, as the served admin page is.
     pub cors_origins: Arc<Vec<String>>,
+    /// Lifetime of access tokens (refresh tokens live 12 h).
+    pub access_ttl_secs: i64,
 }
 
 /// Failed logins allowed per account and per client address in 5 minutes.
@@ -69,6 +71,7 @@ impl AppState {
             limits: Arc::new(LoginLimits::default()),
             mailer: None,
             cors_origins: Arc::new(Vec::new()),
+            access_ttl_secs: auth::ACCESS_TTL_SECS,
         }
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::AppState;
-use crate::auth::{self, ACCESS_TTL_SECS, REFRESH_TTL_SECS, now_ms};
+use crate::auth::{self, REFRESH_TTL_SECS, now_ms};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize)]
@@ -88,7 +88,7 @@ async fn authenticate(
         return Ok(None);
     }
     Ok(Some(LoginResponse {
-        token: auth::issue(&st.jwt_secret, &user_id, "access", ACCESS_TTL_SECS)?,
+        token: auth::issue(&st.jwt_secret, &user_id, "access", st.access_ttl_secs)?,
         refresh_token: auth::issue(&st.jwt_secret, &user_id, "refresh", REFRESH_TTL_SECS)?,
         successful: true,
         username: row.try_get("login")?,
@@ -119,6 +119,6 @@ pub async fn refresh(
         return Err(ApiError::Unauthorized("unknown user".into()));
     }
     Ok(Json(RefreshResponse {
-        token: auth::issue(&st.jwt_secret, &claims.sub, "access", ACCESS_TTL_SECS)?,
+        token: auth::issue(&st.jwt_secret, &claims.sub, "access", st.access_ttl_secs)?,
     }))
 }

@@ -47,6 +47,10 @@ struct Args {
     /// `*` for any). The admin page served here needs none.
     #[arg(long, env = "HCP_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Lifetime of access tokens in seconds (clients refresh them).
+    #[arg(long, env = "HCP_ACCESS_TOKEN_TTL", default_value_t = auth::ACCESS_TTL_SECS,
+          value_parser = clap::value_parser!(i64).range(1..=86_400))]
+    access_token_ttl: i64,
     /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
     #[arg(long)]
     demo: bool,
@@ -72,6 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         demo::seed(&pool).await?;
     }
     let mut state = AppState::new(pool, secret).with_cors_origins(args.cors_origins);
+    state.access_ttl_secs = args.access_token_ttl;
     if let Some(url) = &args.smtp_url {
         state = state.with_mailer(mail::Mailer::new(url, &args.mail_from)?);
     }
