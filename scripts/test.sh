@@ -15,7 +15,7 @@ failed=0
 run_tests() {
   local name="$1"; shift
   step "$name"
-  local log="$LOG_DIR/${name// /-}.log"
+  local log="$LOG_DIR/$(printf %s "$name" | tr -c "A-Za-z0-9._-" "-").log"
   set +e
   "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
@@ -61,7 +61,7 @@ run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
   wasm-pack test --headless --chrome --mode no-install -- --features import
 run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
-run_tests "HcpClient against hcp-server (Node, pkg/)" node --test tests/client/
+run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
 
 # Every fuzz target briefly, from the committed seeds: a crash fails the run.
 # (Long runs: `bash scripts/fuzz.sh 600`.)
