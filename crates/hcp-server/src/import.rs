@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use hcp_core::client::ServerRowOutcome;
 use hcp_core::rules::{Field, PersonInput, Reason, RuleContext, Violation, validate_person};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -46,20 +47,11 @@ pub struct ImportRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "status")]
-pub enum RowOutcome {
-    #[serde(rename = "created")]
-    Created { row: u64, id: String },
-    #[serde(rename = "rejected")]
-    Rejected { row: u64, reasons: Vec<Violation> },
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportResponse {
     pub created: usize,
     pub rejected: usize,
-    pub rows: Vec<RowOutcome>,
+    pub rows: Vec<ServerRowOutcome>,
 }
 
 async fn stored(st: &AppState, group: &str, key: &str) -> ApiResult<Option<ImportResponse>> {
@@ -117,7 +109,7 @@ pub async fn import(
     };
 
     // Pass 1: the row rules, and duplicates inside the batch.
-    let mut outcomes: Vec<Option<RowOutcome>> = Vec::with_capacity(req.rows.len());
+    let mut outcomes: Vec<Option<ServerRowOutcome>> = Vec::with_capacity(req.rows.len());
     let mut valid: Vec<(usize, u64, hcp_core::rules::Person, String)> = Vec::new();
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
     let mut seen_phones: HashMap<String, u64> = HashMap::new();
@@ -133,7 +125,7 @@ pub async fn import(
         let person = match validate_person(&input, &rules) {
             Ok(p) => p,
             Err(reasons) => {
-                outcomes.push(Some(RowOutcome::Rejected {
+                outcomes.push(Some(ServerRowOutcome::Rejected {
                     row: r.row,
                     reasons,
                 }));
@@ -155,7 +147,7 @@ pub async fn import(
             ));
         }
         if !reasons.is_empty() {
-            outcomes.push(Some(RowOutcome::Rejected {
+            outcomes.push(Some(ServerRowOutcome::Rejected {
                 row: r.row,
                 reasons,
             }));
@@ -203,7 +195,7 @@ pub async fn import(
             ));
         }
         if !reasons.is_empty() {
-            outcomes[slot] = Some(RowOutcome::Rejected { row, reasons });
+            outcomes[slot] = Some(ServerRowOutcome::Rejected { row, reasons });
             continue;
         }
         let id = new_id();
@@ -234,13 +226,13 @@ pub async fn import(
             ..Hcp::default()
         };
         people.push((hcp, email_key));
-        outcomes[slot] = Some(RowOutcome::Created { row, id });
+        outcomes[slot] = Some(ServerRowOutcome::Created { row, id });
     }
     crate::hcp::insert_people(&mut tx, &target.group_id, &people, now).await?;
-    let outcomes: Vec<RowOutcome> = outcomes.into_iter().flatten().collect();
+    let outcomes: Vec<ServerRowOutcome> = outcomes.into_iter().flatten().collect();
     let created = outcomes
         .iter()
-        .filter(|o| matches!(o, RowOutcome::Created { .. }))
+        .filter(|o| matches!(o, ServerRowOutcome::Created { .. }))
         .count();
     let response = ImportResponse {
         created,

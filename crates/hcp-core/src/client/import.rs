@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::import::RejectedRow;
 use crate::rules::Violation;
 
-/// What the server answered for one row (`rows[]` of the import endpoint).
+/// One row of the import endpoint's answer (`rows[]`): hcp-server writes it, the
+/// client reads it, from this one definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum ServerRowOutcome {
