@@ -248,21 +248,17 @@ impl HcpClient {
     /// The HCPs with these ids that exist (at most 1,000 ids).
     #[wasm_bindgen(js_name = getHcps, unchecked_return_type = "Promise<Hcp[]>")]
     pub fn get_hcps(&self, ids: Vec<String>, options: Option<CallOptionsJs>) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let body = serde_json::json!({ "ids": ids }).to_string();
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let call = inner.call(Method::POST, "hcparty", &c, "/byIds").json(body);
-                js_text(&inner.http.send(call).await?)
-            }))
+        let body = serde_json::json!({ "ids": ids }).to_string();
+        self.run(options, |inner, c| async move {
+            let call = inner.call(Method::POST, "hcparty", &c, "/byIds").json(body);
+            js_text(&inner.http.send(call).await?)
         })
     }
 
     /// One HCP by id.
     #[wasm_bindgen(js_name = getHcp, unchecked_return_type = "Promise<Hcp>")]
     pub fn get_hcp(&self, id: String, options: Option<CallOptionsJs>) -> js_sys::Promise {
-        settle(|| self.get("hcparty", format!("/{}", encode(&id)), options))
+        self.get(format!("/{}", encode(&id)), options)
     }
 
     /// The HCPs whose parent is organization `orgId`.
@@ -272,7 +268,7 @@ impl HcpClient {
         #[wasm_bindgen(js_name = orgId)] org_id: String,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| self.get("hcparty", format!("/{}/children", encode(&org_id)), options))
+        self.get(format!("/{}/children", encode(&org_id)), options)
     }
 
     /// Creates a person (checked with the import's rules first; a person with
@@ -308,17 +304,17 @@ impl HcpClient {
         #[wasm_bindgen(unchecked_param_type = "Hcp")] hcp: JsValue,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let body = js_sys::JSON::stringify(&hcp)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| to_js_error(ApiError::invalid("the HCP is not a JSON object")))?;
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let call = inner.call(Method::PUT, "hcparty", &c, "").json(body);
-                js_text(&inner.http.send(call).await?)
-            }))
+        let body = js_sys::JSON::stringify(&hcp)
+            .ok()
+            .and_then(|s| s.as_string());
+        self.run(options, |inner, c| async move {
+            let body = body.ok_or_else(|| ApiError::invalid("the HCP is not a JSON object"))?;
+            js_text(
+                &inner
+                    .http
+                    .send(inner.call(Method::PUT, "hcparty", &c, "").json(body))
+                    .await?,
+            )
         })
     }
 
@@ -330,17 +326,13 @@ impl HcpClient {
         rev: String,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let rest = format!("/purge/{}?rev={}", encode(&id), encode(&rev));
-                inner
-                    .http
-                    .send(inner.call(Method::DELETE, "hcparty", &c, &rest))
-                    .await?;
-                Ok(JsValue::UNDEFINED)
-            }))
+        self.run(options, |inner, c| async move {
+            let rest = format!("/purge/{}?rev={}", encode(&id), encode(&rev));
+            inner
+                .http
+                .send(inner.call(Method::DELETE, "hcparty", &c, &rest))
+                .await?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 
@@ -353,29 +345,25 @@ impl HcpClient {
         #[wasm_bindgen(js_name = keyPair)] key_pair: &KeyPair,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let public_hex = key_pair.public_key_hex();
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let get = inner.call(Method::GET, "hcparty", &c, &format!("/{}", encode(&hcp_id)));
-                let mut hcp = inner.http.send_json(get).await?;
-                let keys = hcp
-                    .as_object_mut()
-                    .map(|o| {
-                        o.entry("publicKeysP256")
-                            .or_insert_with(|| Value::Array(Vec::new()))
-                    })
-                    .and_then(Value::as_array_mut)
-                    .ok_or_else(|| ApiError::unexpected("the HCP has no publicKeysP256 list"))?;
-                if !keys.iter().any(|k| k.as_str() == Some(public_hex.as_str())) {
-                    keys.push(Value::String(public_hex));
-                }
-                let put = inner
-                    .call(Method::PUT, "hcparty", &c, "")
-                    .json(hcp.to_string());
-                js_text(&inner.http.send(put).await?)
-            }))
+        let public_hex = key_pair.public_key_hex();
+        self.run(options, |inner, c| async move {
+            let get = inner.call(Method::GET, "hcparty", &c, &format!("/{}", encode(&hcp_id)));
+            let mut hcp = inner.http.send_json(get).await?;
+            let keys = hcp
+                .as_object_mut()
+                .map(|o| {
+                    o.entry("publicKeysP256")
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                })
+                .and_then(Value::as_array_mut)
+                .ok_or_else(|| ApiError::unexpected("the HCP has no publicKeysP256 list"))?;
+            if !keys.iter().any(|k| k.as_str() == Some(public_hex.as_str())) {
+                keys.push(Value::String(public_hex));
+            }
+            let put = inner
+                .call(Method::PUT, "hcparty", &c, "")
+                .json(hcp.to_string());
+            js_text(&inner.http.send(put).await?)
         })
     }
 
@@ -387,14 +375,10 @@ impl HcpClient {
         #[wasm_bindgen(js_name = userId)] user_id: String,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let user = inner.user(&c, &user_id).await?;
-                to_js(&tokens_of(&user, js_sys::Date::now()))
-                    .map_err(|_| ApiError::unexpected("tokens"))
-            }))
+        self.run(options, |inner, c| async move {
+            let user = inner.user(&c, &user_id).await?;
+            to_js(&tokens_of(&user, js_sys::Date::now()))
+                .map_err(|_| ApiError::unexpected("tokens"))
         })
     }
 
@@ -409,28 +393,24 @@ impl HcpClient {
         #[wasm_bindgen(js_name = expiresAt)] expires_at: &js_sys::Date,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let expires_ms = expires_at.get_time();
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let now = js_sys::Date::now();
-                let user = inner.user(&c, &user_id).await?;
-                let validity = check_new_token(&name, expires_ms, &tokens_of(&user, now), now)?;
-                let rest = format!(
-                    "/token/{}/{}?tokenValidity={validity}",
-                    encode(&user_id),
-                    encode(&name)
-                );
-                let token = inner
-                    .http
-                    .send_json(inner.call(Method::POST, "user", &c, &rest))
-                    .await?;
-                token
-                    .as_str()
-                    .map(JsValue::from_str)
-                    .ok_or_else(|| ApiError::unexpected("the token is not a string"))
-            }))
+        let expires_ms = expires_at.get_time();
+        self.run(options, |inner, c| async move {
+            let now = js_sys::Date::now();
+            let user = inner.user(&c, &user_id).await?;
+            let validity = check_new_token(&name, expires_ms, &tokens_of(&user, now), now)?;
+            let rest = format!(
+                "/token/{}/{}?tokenValidity={validity}",
+                encode(&user_id),
+                encode(&name)
+            );
+            let token = inner
+                .http
+                .send_json(inner.call(Method::POST, "user", &c, &rest))
+                .await?;
+            token
+                .as_str()
+                .map(JsValue::from_str)
+                .ok_or_else(|| ApiError::unexpected("the token is not a string"))
         })
     }
 
@@ -442,17 +422,13 @@ impl HcpClient {
         name: String,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        settle(|| {
-            let c = Common::read(&Args::of(options))?;
-            let inner = self.inner.clone();
-            Ok(promise(async move {
-                let rest = format!("/token/{}/{}", encode(&user_id), encode(&name));
-                inner
-                    .http
-                    .send(inner.call(Method::DELETE, "user", &c, &rest))
-                    .await?;
-                Ok(JsValue::UNDEFINED)
-            }))
+        self.run(options, |inner, c| async move {
+            let rest = format!("/token/{}/{}", encode(&user_id), encode(&name));
+            inner
+                .http
+                .send(inner.call(Method::DELETE, "user", &c, &rest))
+                .await?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 
@@ -561,6 +537,19 @@ fn new_document(hcp: &Args) -> Result<Value, JsValue> {
 }
 
 impl HcpClient {
+    /// The shape of most calls: read `{ database, signal }`, then run `call`
+    /// with the client's state; any failure rejects the promise.
+    fn run<F, Fut>(&self, options: Option<CallOptionsJs>, call: F) -> js_sys::Promise
+    where
+        F: FnOnce(Rc<Inner>, Common) -> Fut,
+        Fut: std::future::Future<Output = Result<JsValue, ApiError>> + 'static,
+    {
+        settle(|| {
+            let c = Common::read(&Args::of(options))?;
+            Ok(promise(call(self.inner.clone(), c)))
+        })
+    }
+
     fn build(
         base_url: &str,
         auth: Auth,
@@ -579,21 +568,15 @@ impl HcpClient {
         }
     }
 
-    fn get(
-        &self,
-        area: &'static str,
-        rest: String,
-        options: Option<CallOptionsJs>,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let c = Common::read(&Args::of(options))?;
-        let inner = self.inner.clone();
-        Ok(promise(async move {
+    /// `GET .../hcparty{rest}`, handed to JS as it came.
+    fn get(&self, rest: String, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        self.run(options, |inner, c| async move {
             js_text(
                 &inner
                     .http
-                    .send(inner.call(Method::GET, area, &c, &rest))
+                    .send(inner.call(Method::GET, "hcparty", &c, &rest))
                     .await?,
             )
-        }))
+        })
     }
 }
