@@ -2,6 +2,7 @@
 // the real hcp-server on loopback with a fresh SQLite database.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer, request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHcpServer, DEMO } from "../support/hcp-server.mjs";
@@ -195,5 +196,40 @@ test("a logged-in client refreshes its access token before it expires", async ()
     assert.ok((await loggedIn.listHcps()).rows.length > 0);
   } finally {
     await shortLived.stop();
+  }
+});
+
+test("a batch whose answer is lost is retried under its key and created once", async () => {
+  // A proxy that lets the second import request reach the server (which
+  // commits it) and then drops the connection before the answer arrives.
+  let imports = 0;
+  const proxy = createServer((req, res) => {
+    const isImport = req.url.endsWith("/import");
+    if (isImport) imports += 1;
+    const lose = isImport && imports === 2;
+    const upstream = request(`${server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      if (lose) {
+        answer.resume();
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  try {
+    const viaProxy = await HcpClient.login(`http://127.0.0.1:${proxy.address().port}`, DEMO.login, DEMO.password);
+    const tag = unique();
+    const accepted = Array.from({ length: 15 }, (_, i) => ({ row: i + 2, firstName: `Lost${i}`, lastName: "Answer", email: `lost${i}-${tag}@example.be` }));
+    const summary = await viaProxy.importRows({ accepted }, { idempotencyKey: `lost-${tag}`, batchSize: 5 });
+    assert.equal(imports, 4, "three batches, the second sent twice");
+    assert.equal(summary.created, 15);
+    const listed = await client.listHcps({ search: tag, limit: 100 });
+    assert.equal(listed.rows.length, 15, "the retried batch was not created twice");
+    assert.deepEqual(new Set(listed.rows.map((r) => r.id)), new Set(summary.rows.map((r) => r.id)));
+  } finally {
+    proxy.close();
   }
 });

@@ -270,15 +270,38 @@ test("import an .xlsx: rejected rows with reasons, download them, import the res
   await row("Olivier O'Brien").waitFor();
 });
 
-test("import a .csv: the same rows, now all refused or already there, nothing twice", async () => {
+test("import a .csv into the other database: rejected rows shown, the rest created, nothing twice", async () => {
+  await page.selectOption("#database", DEMO.other);
+  await page.waitForSelector("#empty:not([hidden])");
+  await importFile(join(FIXTURES, "canonical.csv"), "canonical.csv");
+  const counts = await page.textContent("#import-counts");
+  const [, , accepted, rejected] = /(\d+) rows, (\d+) to import, (\d+) rejected/.exec(counts).map(Number);
+  // This database has no organization: the row naming one is refused in the browser.
+  const reasons = await page.$$eval("#rejected-table tbody tr", (rows) => rows.map((r) => r.cells[2].textContent).join("\n"));
+  assert.match(reasons, /not an organization|Parent Organization/i);
+  await page.click("#start-import");
+  await page.waitForFunction(() => /Import finished/.test(document.querySelector("#import-summary").textContent));
+  const [, created, inBrowser, byServer] = /(\d+) created, (\d+) rejected in the browser, (\d+) rejected by the server/
+    .exec(await page.textContent("#import-summary")).map(Number);
+  // Logins are global: people already imported into the clinic keep their email there.
+  assert.equal(inBrowser, rejected);
+  assert.equal(created + byServer, accepted);
+  assert.ok(created >= 1, "rows new to the system are created");
+  assert.equal(Number(await page.textContent("#rejected-count")), inBrowser + byServer);
+  await page.click("#import-dialog [data-close]");
+  await page.waitForFunction((n) => document.querySelectorAll("tr.hcp-row").length === n, created);
   const token = await adminToken();
-  const before = (await api("/rest/v2/hcparty?limit=1000", { token })).body.rows.length;
+  const listed = await api(`/rest/v2/hcparty/inGroup/${DEMO.other}?limit=1000`, { token });
+  assert.equal(listed.body.rows.length, created);
+  // Again: every row is now refused by the server, nothing is created twice.
   await importFile(join(FIXTURES, "canonical.csv"), "canonical.csv");
   await page.click("#start-import");
   await page.waitForFunction(() => /Import finished/.test(document.querySelector("#import-summary").textContent));
   assert.match(await page.textContent("#import-summary"), /^Import finished: 0 created/);
   await page.click("#import-dialog [data-close]");
-  assert.equal((await api("/rest/v2/hcparty?limit=1000", { token })).body.rows.length, before);
+  assert.equal((await api(`/rest/v2/hcparty/inGroup/${DEMO.other}?limit=1000`, { token })).body.rows.length, created);
+  await page.selectOption("#database", DEMO.database);
+  await row("Maria Curie").waitFor();
 });
 
 test("cancel the parse of a large file", async () => {
