@@ -323,6 +323,25 @@ test("cancel the parse of a large file", async () => {
   await page.click("#import-dialog [data-close]");
 });
 
+test("keyboard: the overflow menu and the dialogs work without a mouse", async () => {
+  const button = row("Maria Curie").getByRole("button", { name: "Actions for Maria Curie" });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  const edit = row("Maria Curie").getByRole("menuitem", { name: "Edit" });
+  await edit.waitFor();
+  assert.equal(await edit.evaluate((el) => el === document.activeElement), true, "the first item has focus");
+  await page.keyboard.press("Escape");
+  await edit.waitFor({ state: "hidden" });
+  assert.equal(await button.evaluate((el) => el === document.activeElement), true, "focus returns to the button");
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter"); // Edit
+  await page.waitForSelector("#hcp-dialog[open]");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "f-firstName");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.querySelector("#hcp-dialog").open);
+});
+
 test("Delete: confirm a permanent deletion", async () => {
   const id = await row("Maria Curie").getAttribute("data-id");
   await menu("Maria Curie", "Delete");
