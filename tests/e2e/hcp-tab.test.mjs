@@ -357,3 +357,28 @@ test("Delete: confirm a permanent deletion", async () => {
   assert.equal((await api(`/rest/v2/hcparty/${id}`, { token: await adminToken() })).status, 404);
   assert.deepEqual(errors, []);
 });
+
+test("the invitation link lets the invited person choose a password", async () => {
+  const token = await adminToken();
+  const invited = await api("/rest/v2/hcparty?invite=true", {
+    method: "POST",
+    token,
+    body: { firstName: "Rosalind", lastName: "Franklin", addresses: [{ telecoms: [{ telecomType: "email", telecomNumber: "rosalind@example.org" }] }] },
+  });
+  assert.equal(invited.status, 200);
+  const mail = (await api("/rest/v2/admin/outbox", { token })).body.find((m) => m.to === "rosalind@example.org");
+  const link = /(http:\/\/\S+#invitation=\S+)/.exec(mail.body)[1];
+  assert.ok(link.startsWith(server.url), link);
+  const tab = await context.newPage();
+  tab.on("pageerror", (e) => errors.push(e));
+  await tab.goto(link);
+  await tab.waitForSelector("#invitation:not([hidden])");
+  await tab.fill("#new-password", "a new long password");
+  await tab.click("#invitation-form button[type=submit]");
+  await tab.waitForSelector("#login:not([hidden])");
+  assert.match(await tab.textContent("#notice"), /password is set/);
+  await tab.close();
+  const login = await api("/rest/v2/auth/login", { method: "POST", body: { username: "rosalind@example.org", password: "a new long password" } });
+  assert.equal(login.status, 200);
+  assert.deepEqual(errors, []);
+});
