@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use hcp_core::client::{MAX_TOKEN_NAME, is_token_name};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -15,7 +16,6 @@ use crate::auth::{now_ms, random_secret, token_hash};
 use crate::error::{ApiError, ApiResult};
 use crate::hcp::{Target, path_param};
 
-const MAX_TOKEN_NAME: usize = 128;
 /// One year: tokens are for machines and scripts, not forever.
 const MAX_VALIDITY_SECS: i64 = 365 * 24 * 3600;
 
@@ -100,10 +100,7 @@ pub async fn create_token(
 ) -> ApiResult<Json<String>> {
     let user_id = path_param(&params, "userId")?;
     let name = path_param(&params, "name")?.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_TOKEN_NAME
-        || name.chars().any(char::is_control)
-    {
+    if !is_token_name(name) {
         return Err(ApiError::BadRequest(format!(
             "a token name is 1 to {MAX_TOKEN_NAME} printable characters"
         )));

@@ -190,6 +190,14 @@ pub fn tokens_of(user: &Value, now_ms: f64) -> Vec<TokenInfo> {
 /// Longest token name the server keeps.
 pub const MAX_TOKEN_NAME: usize = 128;
 
+/// The rule the server applies to a token name: 1 to `MAX_TOKEN_NAME`
+/// characters, none of them control characters.
+pub fn is_token_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= MAX_TOKEN_NAME
+        && !name.chars().any(char::is_control)
+}
+
 /// Checks a new token's name and expiry before any request: names are unique
 /// per user (the server would answer 409; this says so without the call).
 /// Returns the validity in whole seconds.
@@ -205,7 +213,8 @@ pub fn check_new_token(
             "a token name is 1 to {MAX_TOKEN_NAME} characters, without surrounding spaces"
         )));
     }
-    if name.contains('/') || name.chars().any(char::is_control) {
+    // Past the check above only a control character can fail the server's rule.
+    if name.contains('/') || !is_token_name(name) {
         return Err(ApiError::invalid(
             "a token name cannot contain '/' or control characters",
         ));
