@@ -4,6 +4,8 @@
 
 use sqlx::AnyPool;
 
+use hcp_core::client::{organization_document, person_document};
+use hcp_core::rules::PersonInput;
 use serde_json::json;
 
 use crate::auth::{hash_password, now_ms};
@@ -59,17 +61,15 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
         return Ok(());
     }
     create_admin(pool, DEMO_LOGIN, DEMO_PASSWORD, DEMO_GROUP, &[OTHER_GROUP]).await?;
-    // Through the same path as "Add User", so the people get their users.
-    let telecoms = |email: &str, phone: Option<&str>| {
-        let mut t = vec![json!({"telecomType": "email", "telecomNumber": email})];
-        if let Some(p) = phone {
-            t.push(json!({"telecomType": "mobile", "telecomNumber": p}));
-        }
-        json!([{"addressType": "work", "telecoms": t}])
-    };
+    // The documents the "Add User" form sends, through the same create path,
+    // so the people get their users.
+    let seed_error =
+        |what: &str| ApiError::Internal(format!("demo {what} does not pass the rules"));
     let mut tx = pool.begin().await?;
-    let org = json!({"id": DEMO_ORG_ID, "name": "Clinique du Parc",
-                     "addresses": telecoms("contact@clinique-du-parc.example", None)});
+    let mut org =
+        organization_document("Clinique du Parc", Some("contact@clinique-du-parc.example"))
+            .map_err(|_| seed_error("organization"))?;
+    org["id"] = json!(DEMO_ORG_ID);
     create_in(&mut tx, DEMO_GROUP, org).await?;
     for (i, (first, last, email, phone)) in [
         ("Anne", "Dupont", "anne.dupont@example.be", "+32475123456"),
@@ -79,11 +79,16 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
     .into_iter()
     .enumerate()
     {
-        let person = json!({
-            "id": format!("00000000-0000-4000-8000-00000000000{}", i + 1),
-            "firstName": first, "lastName": last, "parentId": DEMO_ORG_ID,
-            "addresses": telecoms(email, Some(phone)),
-        });
+        let input = PersonInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            mobile_phone: phone.into(),
+            parent_id: DEMO_ORG_ID.into(),
+            ..PersonInput::default()
+        };
+        let mut person = person_document(&input).map_err(|_| seed_error("person"))?;
+        person["id"] = json!(format!("00000000-0000-4000-8000-00000000000{}", i + 1));
         create_in(&mut tx, DEMO_GROUP, person).await?;
     }
     tx.commit().await?;
