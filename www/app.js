@@ -15,6 +15,12 @@ import { setupImport } from "./import.js";
 const ctx = {
   client: null,
   list: null,
+  /** Every organization of the current database (parents to choose, ids to check). */
+  async organizations() {
+    const orgs = [];
+    for await (const org of ctx.client.hcps({ kind: "organization", limit: 500 })) orgs.push(org);
+    return orgs;
+  },
 };
 
 function show(section) {

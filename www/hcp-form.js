@@ -51,11 +51,11 @@ export function setupForm(ctx) {
 
   async function fillOrganizations(selected) {
     const select = $("f-parentId");
-    const options = [new Option("— none —", "")];
-    for await (const org of ctx.client.hcps({ kind: "organization", limit: 200 })) {
-      options.push(new Option(`${displayName(org)} (${org.id})`, org.id));
-    }
-    select.replaceChildren(...options);
+    const orgs = await ctx.organizations();
+    select.replaceChildren(
+      new Option("— none —", ""),
+      ...orgs.map((org) => new Option(`${displayName(org)} (${org.id})`, org.id)),
+    );
     select.value = selected ?? "";
   }
 

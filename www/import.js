@@ -56,12 +56,6 @@ export function setupImport(ctx) {
     $("import-file").focus();
   }
 
-  async function organizationIds() {
-    const ids = [];
-    for await (const org of ctx.client.hcps({ kind: "organization", limit: 500 })) ids.push(org.id);
-    return ids;
-  }
-
   async function parse(file) {
     reset();
     clearError();
@@ -71,7 +65,7 @@ export function setupImport(ctx) {
     $("parse-status").hidden = false;
     const myJob = job + 1;
     try {
-      const options = { organizationIds: await organizationIds() };
+      const options = { organizationIds: (await ctx.organizations()).map((org) => org.id) };
       const { report: r } = await ask({ type: "parse", file, options }, (p) => {
         $("parse-rows").textContent = String(p.rows);
         if (p.totalBytes) $("parse-progress").value = p.bytes / p.totalBytes;
