@@ -66,31 +66,27 @@ pub async fn invite_hcp(
     // With SMTP the invitation only counts once the server took the e-mail:
     // a refused e-mail rolls the invitation back, so no token exists that
     // nobody received.
-    if let Some(mailer) = &st.mailer {
+    let delivery = if let Some(mailer) = &st.mailer {
         mailer.send(&email, SUBJECT, body).await?;
-        tx.commit().await?;
-        return Ok(Invitation {
-            id,
-            email,
-            expires,
-            delivery: "smtp",
-        });
-    }
-    sqlx::query("INSERT INTO outbox (id, group_id, to_addr, subject, body, created) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(group_id)
-        .bind(&email)
-        .bind(SUBJECT)
-        .bind(body)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        "smtp"
+    } else {
+        sqlx::query("INSERT INTO outbox (id, group_id, to_addr, subject, body, created) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(group_id)
+            .bind(&email)
+            .bind(SUBJECT)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        "outbox"
+    };
     tx.commit().await?;
     Ok(Invitation {
         id,
         email,
         expires,
-        delivery: "outbox",
+        delivery,
     })
 }
 
