@@ -1,6 +1,7 @@
 // A small static server for www/ (at /) and pkg/ (at /pkg/) on loopback, with
-// the Content-Security-Policy the package documents. Stands in until the
-// reference backend serves the page itself.
+// the Content-Security-Policy the package documents: for the benchmarks and
+// the tests that need no backend (hcp-server serves the page for the others,
+// with the same policy plus object-src, base-uri and frame-ancestors).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve as resolvePath, sep } from "node:path";
