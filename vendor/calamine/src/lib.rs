@@ -114,6 +114,8 @@ pub use crate::de::{
     DeError, RangeDeserializer, RangeDeserializerBuilder, RowDeserializer, ToCellDeserializer,
 };
 pub use crate::errors::Error;
+// hcp-kit: hcp-core reads .xlsx itself and needs the same date-format test.
+pub use crate::formats::{builtin_format_by_code, detect_custom_number_format, CellFormat};
 pub use crate::ods::{Ods, OdsError};
 pub use crate::style::{
     Alignment, Border, BorderStyle, Borders, Color, Fill, FillPattern, Font, FontStyle, FontWeight,

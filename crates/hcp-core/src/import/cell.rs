@@ -13,7 +13,7 @@ pub(crate) fn number(f: f64) -> String {
     format!("{f}")
 }
 
-fn date_time(dt: &ExcelDateTime) -> String {
+pub(crate) fn date_time(dt: &ExcelDateTime) -> String {
     if !dt.is_datetime() {
         return number(dt.as_f64());
     }

@@ -8,7 +8,10 @@ mod header;
 mod report;
 mod sniff;
 mod text;
+mod tokens;
 mod workbook;
+mod xlsx;
+mod xml;
 mod xml2003;
 
 use std::collections::{HashMap, HashSet};

@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use calamine::{DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+use calamine::{DataRef, Ods, Reader, Xls, Xlsb};
 
 use super::cell;
 use super::error::{ImportError, invalid};
@@ -52,20 +52,20 @@ fn pick_sheet(names: Vec<String>, wanted: Option<&str>) -> Result<String, Import
 }
 
 /// Groups a row-major stream of `(row, col, text)` into rows for the sink.
-struct RowBuilder {
+pub(crate) struct RowBuilder {
     row: Option<u32>,
     cells: Vec<String>,
 }
 
 impl RowBuilder {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         RowBuilder {
             row: None,
             cells: Vec::new(),
         }
     }
 
-    fn push(
+    pub(crate) fn push(
         &mut self,
         sink: &mut RowSink<'_>,
         row: u32,
@@ -92,7 +92,7 @@ impl RowBuilder {
         Ok(())
     }
 
-    fn flush(&mut self, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
+    pub(crate) fn flush(&mut self, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
         if let Some(row) = self.row.take() {
             sink.row(u64::from(row) + 1, std::mem::take(&mut self.cells), 0)?;
         }
@@ -165,13 +165,7 @@ pub(crate) fn read(
 ) -> Result<String, ImportError> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Xlsx => {
-            let mut wb = Xlsx::new(cursor).map_err(invalid)?;
-            let name = pick_sheet(wb.sheet_names(), sheet)?;
-            let mut cells = wb.worksheet_cells_reader(&name).map_err(invalid)?;
-            stream(sink, || cells.next_cell())?;
-            Ok(name)
-        }
+        Format::Xlsx => super::xlsx::read(bytes, sheet, sink),
         Format::Xlsb => {
             let mut wb = Xlsb::new(cursor).map_err(invalid)?;
             let name = pick_sheet(wb.sheet_names(), sheet)?;

@@ -3,31 +3,10 @@
 //! (so no entity expansion), limited nesting depth.
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 
 use super::RowSink;
 use super::error::{ImportError, invalid};
-
-const MAX_DEPTH: usize = 64;
-
-const XML10: XmlVersion = XmlVersion::Implicit1_0;
-
-fn is(e: &BytesStart<'_>, name: &str) -> bool {
-    e.local_name().as_ref() == name
-}
-
-fn attr(e: &BytesStart<'_>, wanted: &str) -> Result<Option<String>, ImportError> {
-    for a in e.attributes() {
-        let a = a.map_err(|e| invalid(format!("XML attribute: {e}")))?;
-        if a.key.local_name().as_ref() == wanted {
-            let v = a
-                .normalized_value(XML10)
-                .map_err(|e| invalid(format!("XML attribute: {e}")))?;
-            return Ok(Some(v.into_owned()));
-        }
-    }
-    Ok(None)
-}
+use super::xml::{attr, is, push_ref, push_text, scan};
 
 fn index(e: &BytesStart<'_>) -> Result<Option<u64>, ImportError> {
     match attr(e, "Index")? {
@@ -54,41 +33,6 @@ pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
         Ok(true)
     })?;
     Ok(names)
-}
-
-fn scan(
-    bytes: &[u8],
-    mut f: impl FnMut(&Event<'_>) -> Result<bool, ImportError>,
-) -> Result<(), ImportError> {
-    let mut reader = Reader::from_reader(bytes);
-    reader.config_mut().check_end_names = true;
-    let mut depth = 0usize;
-    let mut buf = Vec::new();
-    loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| invalid(format!("XML: {e}")))?;
-        match &event {
-            Event::DocType(_) => {
-                return Err(invalid(
-                    "XML with a DOCTYPE is not accepted (entity expansion)",
-                ));
-            }
-            Event::Start(_) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(invalid("XML nested too deeply"));
-                }
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Eof => return Ok(()),
-            _ => {}
-        }
-        if !f(&event)? {
-            return Ok(());
-        }
-        buf.clear();
-    }
 }
 
 /// Streams the rows of worksheet number `sheet` (0-based).
@@ -140,23 +84,9 @@ pub(crate) fn read(bytes: &[u8], sheet: usize, sink: &mut RowSink<'_>) -> Result
                     _ => {}
                 }
             }
-            Event::Text(t) if in_data => {
-                text.push_str(&t.xml_content(XML10));
-            }
-            Event::GeneralRef(r) if in_data => {
-                let name = r.borrow().into_inner();
-                match quick_xml::escape::resolve_predefined_entity(&name) {
-                    Some(s) => text.push_str(s),
-                    None => match r
-                        .resolve_char_ref()
-                        .map_err(|e| invalid(format!("XML: {e}")))?
-                    {
-                        Some(c) => text.push(c),
-                        None => return Err(invalid(format!("unknown XML entity &{name};"))),
-                    },
-                }
-            }
-            Event::CData(t) if in_data => text.push_str(&t.xml_content(XML10)),
+            Event::Text(t) if in_data => push_text(&mut text, t),
+            Event::GeneralRef(r) if in_data => push_ref(&mut text, r)?,
+            Event::CData(t) if in_data => text.push_str(&t.xml_content(super::xml::XML10)),
             Event::End(e) => match e.local_name().as_ref() {
                 "Data" if in_data => {
                     in_data = false;
