@@ -14,6 +14,7 @@ mod xlsx;
 mod xml;
 mod xml2003;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use std::ops::ControlFlow;
@@ -381,24 +382,79 @@ struct Checked {
 impl Checked {
     /// The row's email and phone in comparable form, when they are valid,
     /// even if another field of the row is not (its duplicates still matter).
-    fn keys(&self) -> (Option<String>, Option<String>) {
+    fn keys(&self) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
         match &self.verdict {
-            Ok(p) => (Some(p.email.to_lowercase()), p.phone.clone()),
+            Ok(p) => (
+                Some(lowercase(&p.email)),
+                p.phone.as_deref().map(Cow::Borrowed),
+            ),
             Err(_) => {
                 let email = crate::rules::normalize_email(self.values.email.trim())
                     .ok()
-                    .map(|e| e.to_lowercase());
+                    .map(|e| Cow::Owned(e.to_lowercase()));
                 let phone = match (
                     self.values.mobile_phone.trim(),
                     crate::rules::normalize_country_code(&self.values.country_code),
                 ) {
                     ("", _) | (_, Err(_)) => None,
-                    (raw, Ok(cc)) => crate::rules::normalize_phone(raw, cc).ok(),
+                    (raw, Ok(cc)) => crate::rules::normalize_phone(raw, cc).ok().map(Cow::Owned),
                 };
                 (email, phone)
             }
         }
     }
+}
+
+/// Emails compare case-insensitively; most are lowercase already.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The rows a key is on; most keys are on one row, which needs no allocation.
+enum Rows {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Rows {
+    fn add(&mut self, row: u64) {
+        match self {
+            Rows::One(first) => *self = Rows::Many(vec![*first, row]),
+            Rows::Many(rows) => rows.push(row),
+        }
+    }
+
+    /// The other rows, when there are any.
+    fn others(&self, me: u64) -> Option<String> {
+        let Rows::Many(rows) = self else {
+            return None;
+        };
+        let list: Vec<String> = rows
+            .iter()
+            .filter(|&&r| r != me)
+            .map(u64::to_string)
+            .collect();
+        Some(list.join(", "))
+    }
+}
+
+type Index<'a> = HashMap<&'a str, Rows, foldhash::fast::RandomState>;
+
+fn index_of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) -> Index<'a> {
+    let mut index = Index::with_capacity_and_hasher(n, Default::default());
+    for (row, key) in keys {
+        if let Some(k) = key {
+            index
+                .entry(k)
+                .and_modify(|r| r.add(row))
+                .or_insert(Rows::One(row));
+        }
+    }
+    index
 }
 
 /// Adds the reasons that need the whole file or the database: the same email
@@ -420,56 +476,50 @@ fn settle_duplicates(
             crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned())
         })
         .collect();
-    let keys: Vec<(Option<String>, Option<String>)> = checked.iter().map(Checked::keys).collect();
-    let mut by_email: HashMap<&str, Vec<u64>> = HashMap::new();
-    let mut by_phone: HashMap<&str, Vec<u64>> = HashMap::new();
-    for (c, (email, phone)) in checked.iter().zip(&keys) {
-        if let Some(e) = email {
-            by_email.entry(e).or_default().push(c.row);
-        }
-        if let Some(p) = phone {
-            by_phone.entry(p).or_default().push(c.row);
-        }
-    }
-    let others = |rows: &[u64], me: u64| -> String {
-        rows.iter()
-            .filter(|&&r| r != me)
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let keys: Vec<_> = checked.iter().map(Checked::keys).collect();
+    let rows = || checked.iter().map(|c| c.row).zip(&keys);
+    let by_email = index_of(rows().map(|(r, (e, _))| (r, e.as_deref())), keys.len());
+    let by_phone = index_of(rows().map(|(r, (_, p))| (r, p.as_deref())), keys.len());
+    let extras: Vec<Vec<Violation>> = checked
+        .iter()
+        .zip(&keys)
+        .map(|(c, (email, phone))| {
+            let mut extra = Vec::new();
+            if let Some(e) = email {
+                if let Some(others) = by_email.get(e.as_ref()).and_then(|r| r.others(c.row)) {
+                    let msg = format!("the same Email Address is on row {others}");
+                    extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
+                }
+                if existing_emails.contains(e.as_ref()) {
+                    let msg = "an HCP with this Email Address already exists";
+                    extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
+                }
+            }
+            if let Some(p) = phone {
+                if let Some(others) = by_phone.get(p.as_ref()).and_then(|r| r.others(c.row)) {
+                    let msg = format!("the same Mobile Phone is on row {others}");
+                    extra.push(Violation::new(
+                        Field::MobilePhone,
+                        Reason::DuplicateInFile,
+                        msg,
+                    ));
+                }
+                if existing_phones.contains(p.as_ref()) {
+                    let msg = "an HCP with this Mobile Phone already exists";
+                    extra.push(Violation::new(
+                        Field::MobilePhone,
+                        Reason::AlreadyExists,
+                        msg,
+                    ));
+                }
+            }
+            extra
+        })
+        .collect();
+    drop(keys);
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
-    for (c, (email, phone)) in checked.into_iter().zip(&keys) {
-        let mut extra = Vec::new();
-        if let Some(e) = email {
-            if let Some(rows) = by_email.get(e.as_str()).filter(|r| r.len() > 1) {
-                let msg = format!("the same Email Address is on row {}", others(rows, c.row));
-                extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
-            }
-            if existing_emails.contains(e) {
-                let msg = "an HCP with this Email Address already exists";
-                extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
-            }
-        }
-        if let Some(p) = phone {
-            if let Some(rows) = by_phone.get(p.as_str()).filter(|r| r.len() > 1) {
-                let msg = format!("the same Mobile Phone is on row {}", others(rows, c.row));
-                extra.push(Violation::new(
-                    Field::MobilePhone,
-                    Reason::DuplicateInFile,
-                    msg,
-                ));
-            }
-            if existing_phones.contains(p) {
-                let msg = "an HCP with this Mobile Phone already exists";
-                extra.push(Violation::new(
-                    Field::MobilePhone,
-                    Reason::AlreadyExists,
-                    msg,
-                ));
-            }
-        }
+    for (c, extra) in checked.into_iter().zip(extras) {
         match (c.verdict, extra.is_empty()) {
             (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
             (Ok(_), false) => rejected.push(RejectedRow {

@@ -167,24 +167,15 @@ impl<R: Read> Tokens<R> {
         if have >= MAX_TOKEN {
             return Err(invalid("an XML element is larger than 16 MB"));
         }
-        let want = CHUNK.max(have);
-        self.buf.resize(have + want, 0);
-        let mut filled = have;
-        while filled < self.buf.len() {
-            let Some(spare) = self.buf.get_mut(filled..) else {
-                break;
-            };
-            match self.source.read(spare) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(invalid(format!("zip: {e}"))),
-            }
+        // A token longer than the buffer doubles it.
+        let want = CHUNK.max(have) as u64;
+        let read = (&mut self.source)
+            .take(want)
+            .read_to_end(&mut self.buf)
+            .map_err(|e| invalid(format!("zip: {e}")))?;
+        if read == 0 {
+            self.eof = true;
         }
-        self.buf.truncate(filled);
         Ok(())
     }
 
@@ -227,7 +218,7 @@ impl<R: Read> Tokens<R> {
 pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = raw;
     std::iter::from_fn(move || {
-        let eq = memchr(b'=', rest)?;
+        let eq = rest.iter().position(|&c| c == b'=')?;
         let name = rest.get(..eq)?;
         let name = name.trim_ascii();
         let after = rest.get(eq + 1..)?.trim_ascii_start();
@@ -235,7 +226,7 @@ pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
         if quote != b'"' && quote != b'\'' {
             return None;
         }
-        let value_len = memchr(quote, after.get(1..)?)?;
+        let value_len = after.get(1..)?.iter().position(|&c| c == quote)?;
         let value = after.get(1..1 + value_len)?;
         rest = after.get(value_len + 2..)?;
         Some((name.get(local(name)).unwrap_or_default(), value))

@@ -30,7 +30,14 @@ pub fn normalize_email(raw: &str) -> Result<String, Violation> {
     };
     check_local(local).map_err(|why| invalid(raw, why))?;
     check_domain(domain).map_err(|why| invalid(raw, why))?;
-    Ok(format!("{local}@{}", domain.to_lowercase()))
+    if domain
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Ok(format!("{local}@{}", domain.to_lowercase()))
+    } else {
+        Ok(raw.to_owned())
+    }
 }
 
 fn check_local(local: &str) -> Result<(), &'static str> {

@@ -50,10 +50,12 @@ pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violat
         Some(rest) => (true, rest),
         None => (false, raw),
     };
-    let mut digits = String::with_capacity(rest.len());
+    // "+" then the digits: the E.164 form, built in place.
+    let mut e164 = String::with_capacity(rest.len() + 4);
+    e164.push('+');
     for c in rest.chars() {
         match c {
-            '0'..='9' => digits.push(c),
+            '0'..='9' => e164.push(c),
             ' ' | '\u{a0}' | '.' | '-' | '(' | ')' | '/' => {}
             _ => {
                 return Err(invalid(
@@ -62,36 +64,36 @@ pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violat
             }
         }
     }
-    let full = if international {
-        digits
-    } else if let Some(after) = digits.strip_prefix("00") {
-        after.to_owned()
-    } else {
-        let Some(code) = country else {
-            return Err(Violation::new(
-                Field::MobilePhone,
-                Reason::MissingCountryCode,
-                format!(
-                    "{raw:?} is a national number: fill in the Country Code, or write it as +<code>..."
-                ),
-            ));
-        };
-        // The national trunk prefix 0 is not part of the E.164 number, except
-        // in Italy (and San Marino, the Vatican) where it is dialled from abroad too.
-        let national = match code {
-            39 | 378 | 379 => digits.as_str(),
-            _ => digits.strip_prefix('0').unwrap_or(&digits),
-        };
-        format!("{code}{national}")
-    };
+    if !international {
+        if e164.starts_with("+00") {
+            e164.replace_range(1..3, "");
+        } else {
+            let Some(code) = country else {
+                return Err(Violation::new(
+                    Field::MobilePhone,
+                    Reason::MissingCountryCode,
+                    format!(
+                        "{raw:?} is a national number: fill in the Country Code, or write it as +<code>..."
+                    ),
+                ));
+            };
+            // The national trunk prefix 0 is not part of the E.164 number, except
+            // in Italy (and San Marino, the Vatican) where it is dialled from abroad too.
+            if !matches!(code, 39 | 378 | 379) && e164.starts_with("+0") {
+                e164.remove(1);
+            }
+            e164.insert_str(1, &code.to_string());
+        }
+    }
+    let full = e164.get(1..).unwrap_or_default();
     if full.len() < MIN_DIGITS {
         return Err(invalid("too few digits"));
     }
     if full.len() > MAX_DIGITS {
         return Err(invalid("more than 15 digits"));
     }
-    if countries::prefix_of(&full).is_none() {
+    if countries::prefix_of(full).is_none() {
         return Err(invalid("it does not start with a country calling code"));
     }
-    Ok(format!("+{full}"))
+    Ok(e164)
 }
