@@ -7,14 +7,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "../scripts/serve.mjs";
-import { launchBrowser, PKG_IMPORT, ROOT } from "../tests/e2e/harness.mjs";
+import { launchBrowser, ROOT } from "../tests/e2e/harness.mjs";
 
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
 const file = execFileSync("bash", [join(ROOT, "benches/make-100k.sh")], { encoding: "utf8" }).trim().split("\n").pop();
 const sheetjsVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/xlsx/package.json"), "utf8")).version;
 
 const server = await startServer({
-  pkgDir: PKG_IMPORT,
+  pkgDir: join(ROOT, "pkg"),
   mounts: [
     ["/bench/", join(ROOT, "target/bench")],
     ["/xlsx/", join(ROOT, "node_modules/xlsx")],
@@ -38,7 +38,7 @@ async function rendererPid(browser) {
 
 const PARSERS = {
   "hcp-kit": {
-    setup: `const kit = await import("/pkg/hcp_kit.js"); await kit.default(); window.__parse = (b) => { const r = kit.parseImport(b); return r.stats.accepted + r.stats.rejected; };`,
+    setup: `const kit = await import("/pkg/hcp_kit_import.js"); await kit.default(); window.__parse = (b) => { const r = kit.parseImport(b); return r.stats.accepted + r.stats.rejected; };`,
   },
   SheetJS: {
     setup: `const XLSX = await import("/xlsx/xlsx.mjs"); window.__parse = (b) => { const wb = XLSX.read(b, { type: "array" }); return XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]]).length; };`,

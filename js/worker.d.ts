@@ -1,6 +1,6 @@
 // Messages of hcp-kit's import worker (`hcp-kit/worker`). The module itself
 // exports nothing: load it with `new Worker(url, { type: "module" })`.
-import type { HcpErrorCode, ImportOptions, ImportReport, RejectedRow } from "./hcp_kit.js";
+import type { HcpErrorCode, ImportOptions, ImportReport, RejectedRow } from "./hcp_kit_import.js";
 
 /** Sent to the worker. Give either a `File`/`Blob` or the bytes. */
 export interface ParseRequest {

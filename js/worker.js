@@ -4,7 +4,7 @@
 //   w.postMessage({ id: 1, type: "parse", file, options });
 //   w.onmessage = ({ data }) => { /* progress | result | error */ };
 //   cancel: w.terminate(), then start a fresh worker for the next file.
-import init, { parseImport, rejectionsCsv } from "./hcp_kit.js";
+import init, { parseImport, rejectionsCsv } from "./hcp_kit_import.js";
 
 // Progress is posted at most this often, however fast rows go by.
 const PROGRESS_EVERY_MS = 50;

@@ -5,11 +5,10 @@
 source "$(dirname "$0")/lib.sh"
 bash scripts/install.sh
 bash scripts/build.sh
-bash scripts/build-import-preview.sh
 step "hcp-server (profile \"server\")"
 cargo build --profile server -p hcp-server
 mkdir -p "$CARGO_TARGET_DIR/demo"
 exec "$CARGO_TARGET_DIR/server/hcp-server" --demo \
   --listen "127.0.0.1:${HCP_PORT:-8080}" \
   --database-url "$CARGO_TARGET_DIR/demo/hcp-demo.sqlite" \
-  --www www --pkg pkg --pkg-import "$CARGO_TARGET_DIR/pkg-import"
+  --www www --pkg pkg

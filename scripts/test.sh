@@ -42,6 +42,7 @@ bash scripts/install.sh
 run_check "rustfmt" cargo fmt --all --check
 run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
+run_check "clippy (wasm32, import module)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --no-default-features --features import,panic-hook --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
 # The same server tests against a real PostgreSQL (one database per test).
 if pg_url="$(bash scripts/postgres.sh start)"; then
@@ -51,9 +52,8 @@ else
   echo "-- could not start PostgreSQL"; failed=$((failed + 1))
 fi
 run_check "build pkg/ (release, size budget)" bash scripts/build.sh
-run_check "build target/pkg-import (import preview)" bash scripts/build-import-preview.sh
 run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts
-run_check "d.ts typed and documented (import)" node scripts/check-dts.mjs target/pkg-import/hcp_kit.d.ts
+run_check "d.ts typed and documented (import)" node scripts/check-dts.mjs pkg/hcp_kit_import.d.ts
 run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120

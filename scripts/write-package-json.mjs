@@ -24,7 +24,10 @@ const manifest = {
   types: "./hcp_kit.d.ts",
   exports: {
     ".": { types: "./hcp_kit.d.ts", node: "./node.js", default: "./hcp_kit.js" },
+    "./import": { types: "./hcp_kit_import.d.ts", node: "./node-import.js", default: "./hcp_kit_import.js" },
+    "./worker": { types: "./worker.d.ts", default: "./worker.js" },
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
+    "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
     "./package.json": "./package.json",
   },
   files: [
@@ -33,12 +36,20 @@ const manifest = {
     "hcp_kit_bg.wasm",
     "hcp_kit_bg.wasm.d.ts",
     "node.js",
+    "hcp_kit_import.js",
+    "hcp_kit_import.d.ts",
+    "hcp_kit_import_bg.wasm",
+    "hcp_kit_import_bg.wasm.d.ts",
+    "node-import.js",
+    "worker.js",
+    "worker.d.ts",
     "snippets/",
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",
   ],
-  sideEffects: ["./snippets/*"],
+  // Without worker.js here a bundler drops `import "hcp-kit/worker"`.
+  sideEffects: ["./worker.js", "./snippets/*"],
   engines: { node: ">=20.19" },
 };
 

@@ -12,6 +12,8 @@ use crate::error::to_js_error;
 /// An options object as JS passed it (`undefined` reads as empty).
 pub(crate) struct Args(JsValue);
 
+// The import module (no keys, no client) reads only a few kinds of option.
+#[cfg_attr(not(all(feature = "keys", feature = "client")), allow(dead_code))]
 impl Args {
     pub fn new(value: impl Into<JsValue>) -> Args {
         Args(value.into())

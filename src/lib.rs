@@ -3,20 +3,24 @@
 //! error back (see `error.rs` for the one place errors cross).
 
 mod args;
+#[cfg(feature = "client")]
 mod client;
 mod convert;
 mod error;
 #[cfg(feature = "import")]
 mod import;
+#[cfg(feature = "keys")]
 mod keys;
 mod rows;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "client")]
 pub use client::HcpClient;
 pub use error::is_hcp_error;
 #[cfg(feature = "import")]
 pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
+#[cfg(feature = "keys")]
 pub use keys::{
     KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,
     load_key_pair, verify,

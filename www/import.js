@@ -5,7 +5,7 @@
 // every row of the file created or rejected, never lost.
 import { $, attempt, clearError, download, el, notify, showError } from "./ui.js";
 
-const WORKER_URL = "/pkg-import/worker.js";
+const WORKER_URL = "/pkg/worker.js";
 const PREVIEW_ROWS = 200;
 
 export function setupImport(ctx) {

@@ -6,8 +6,6 @@ import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** The package built with the import feature (scripts/build-import-preview.sh). */
-export const PKG_IMPORT = fileURLToPath(new URL("../../target/pkg-import/", import.meta.url));
 export const OUTPUT = fileURLToPath(new URL("../output/", import.meta.url));
 mkdirSync(OUTPUT, { recursive: true });
 

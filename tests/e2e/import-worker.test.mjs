@@ -4,11 +4,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openApp, PKG_IMPORT, ROOT } from "./harness.mjs";
+import { openApp, ROOT } from "./harness.mjs";
 
 let app;
 before(async () => {
-  app = await openApp({ pkgDir: PKG_IMPORT });
+  app = await openApp();
 });
 after(async () => app?.close());
 

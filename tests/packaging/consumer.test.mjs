@@ -39,6 +39,19 @@ test("the README example runs against the installed package", () => {
   assert.match(out, /^3059301306072a8648ce3d020106082a8648ce3d030107034200[0-9a-f]{130}$/);
 });
 
+test("the README's import example runs from hcp-kit/import", () => {
+  const example = readmeExample("### Import");
+  assert.match(example, /from "hcp-kit\/import"/);
+  writeFileSync(join(dir, "import.mjs"), example);
+  const out = run("node", ["import.mjs"], { cwd: dir }).trim().split("\n");
+  assert.deepEqual(out, [
+    "2 ada@example.org +32475123456",
+    "3 Required+InvalidEmail+InvalidPhone",
+    // A byte-order mark first, so Excel opens the file as UTF-8.
+    "\uFEFFRow,First Name,Last Name,Email Address,Country Code,Mobile Phone,Parent Organization ID,Reasons",
+  ]);
+});
+
 test("the README's backend example runs against the demo server", async () => {
   const example = readmeExample("### Talk to the backend");
   assert.match(example, /from "hcp-kit"/);
@@ -75,8 +88,15 @@ test("the package ships exactly its files, with an exports map", () => {
     "hcp_kit.js",
     "hcp_kit_bg.wasm",
     "hcp_kit_bg.wasm.d.ts",
+    "hcp_kit_import.d.ts",
+    "hcp_kit_import.js",
+    "hcp_kit_import_bg.wasm",
+    "hcp_kit_import_bg.wasm.d.ts",
+    "node-import.js",
     "node.js",
     "package.json",
+    "worker.d.ts",
+    "worker.js",
   ]);
 });
 

@@ -19,11 +19,11 @@ function binary() {
 }
 
 /** Starts the server; resolves to `{ url, stop() }`. */
-export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), pkgImport = join(TARGET, "pkg-import"), www = join(ROOT, "www"), extraArgs = [] } = {}) {
+export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(ROOT, "www"), extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "hcp-js-test-"));
   const child = spawn(
     binary(),
-    ["--demo", "--listen", "127.0.0.1:0", "--database-url", join(dir, "db.sqlite"), "--www", www, "--pkg", pkgDir, "--pkg-import", pkgImport, ...extraArgs],
+    ["--demo", "--listen", "127.0.0.1:0", "--database-url", join(dir, "db.sqlite"), "--www", www, "--pkg", pkgDir, ...extraArgs],
     { env: { ...process.env, RUST_LOG: "warn" }, stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise((resolve, reject) => {

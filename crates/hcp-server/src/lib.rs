@@ -91,9 +91,6 @@ impl AppState {
 pub struct StaticDirs {
     pub www: Option<PathBuf>,
     pub pkg: Option<PathBuf>,
-    /// The package built with the import feature, which the page's import
-    /// worker loads (kept apart so the main module stays small).
-    pub pkg_import: Option<PathBuf>,
 }
 
 fn hcp_routes() -> Router<AppState> {
@@ -151,9 +148,6 @@ pub fn app(state: AppState, statics: &StaticDirs) -> Router {
     let mut router = api;
     if let Some(pkg) = &statics.pkg {
         router = router.nest_service("/pkg", with_page_headers(ServeDir::new(pkg)));
-    }
-    if let Some(pkg) = &statics.pkg_import {
-        router = router.nest_service("/pkg-import", with_page_headers(ServeDir::new(pkg)));
     }
     if let Some(www) = &statics.www {
         router = router.fallback_service(with_page_headers(ServeDir::new(www)));

@@ -27,10 +27,6 @@ struct Args {
     /// Directory of the built wasm package.
     #[arg(long, env = "HCP_PKG", default_value = "pkg")]
     pkg: PathBuf,
-    /// Directory of the package built with the import feature (for the
-    /// page's import worker); without it the page cannot read spreadsheets.
-    #[arg(long, env = "HCP_PKG_IMPORT")]
-    pkg_import: Option<PathBuf>,
     /// SMTP server for invitation e-mails (`smtp://host:25`,
     /// `smtp://user:pass@host:587?tls=required`, `smtps://host:465`). Without
     /// it, e-mails wait in the outbox (`GET /rest/v2/admin/outbox`).
@@ -83,7 +79,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let statics = StaticDirs {
         www: Some(args.www),
         pkg: Some(args.pkg),
-        pkg_import: args.pkg_import,
     };
     let running = hcp_server::start(&args.listen, state, statics).await?;
     println!("hcp-kit is running: open http://{}/", running.addr);

@@ -1119,7 +1119,6 @@ async fn serves_the_page_and_package_with_a_content_security_policy() {
             StaticDirs {
                 www: Some(www),
                 pkg: Some(pkg),
-                pkg_import: None,
             }
         },
     )
