@@ -18,6 +18,8 @@ for target in "xlsx:Calc MS Excel 2007 XML" "xls:MS Excel 97" "ods:calc8" "xml:M
     --convert-to "$target" --outdir "$TMP" "$SRC" >/dev/null
   mv "$TMP/canonical.$ext" "$DIR/canonical.$ext"
 done
+# .xlsb (LibreOffice cannot write it) and a second .xlsx dialect, by SheetJS.
+node scripts/sheetjs-fixtures.mjs
 printf '\xEF\xBB\xBF' | cat - "$SRC" > "$DIR/canonical-utf8-bom.csv"
 iconv -f UTF-8 -t WINDOWS-1252 "$SRC" > "$DIR/canonical-cp1252.csv"
 # UTF-16LE with BOM, tab-separated: what Excel's "Unicode Text" writes.

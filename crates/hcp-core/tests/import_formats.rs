@@ -1,5 +1,7 @@
-//! One table of logical rows, written by LibreOffice into every format: each
-//! must come out identically (same rows, numbers, values, verdicts).
+//! One table of logical rows, written by LibreOffice into every format (and by
+//! SheetJS into .xlsb, which LibreOffice cannot write, and into a second
+//! .xlsx dialect): each must come out identically (same rows, numbers,
+//! values, verdicts).
 
 use hcp_core::import::{Format, ImportOptions, ImportReport, parse_import};
 use hcp_core::rules::{Field, Reason};
@@ -19,13 +21,15 @@ fn parse(name: &str) -> ImportReport {
     .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const FIXTURES: [(&str, Format); 9] = [
+const FIXTURES: [(&str, Format); 11] = [
     ("canonical.csv", Format::Csv),
     ("canonical-utf8-bom.csv", Format::Csv),
     ("canonical-cp1252.csv", Format::Csv),
     ("canonical-utf16le-tab.txt", Format::Csv),
     ("canonical-semicolon.csv", Format::Csv),
     ("canonical.xlsx", Format::Xlsx),
+    ("canonical-sheetjs.xlsx", Format::Xlsx),
+    ("canonical.xlsb", Format::Xlsb),
     ("canonical.xls", Format::Xls),
     ("canonical.ods", Format::Ods),
     ("canonical.xml", Format::Xml),

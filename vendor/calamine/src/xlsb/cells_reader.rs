@@ -25,6 +25,8 @@ where
     metadata_names: &'a [(String, String)],
     typ: u16,
     row: u32,
+    /// hcp-kit: the last cell's column, for BrtShort* records.
+    col: u32,
     is_1904: bool,
     dimensions: Dimensions,
     buf: Vec<u8>,
@@ -76,6 +78,7 @@ where
             dimensions,
             typ: 0,
             row: 0,
+            col: u32::MAX,
             buf,
         })
     }
@@ -88,7 +91,23 @@ where
         // loop until end of sheet
         let value = loop {
             self.typ = self.iter.read_type()?;
-            let _ = self.iter.fill_buffer(&mut self.buf)?;
+            let len = self.iter.fill_buffer(&mut self.buf)?;
+            // hcp-kit: no stale bytes of a longer earlier record after this one;
+            // at least 16 bytes, so the fixed offsets below read zeros, not past the end.
+            self.buf.truncate(len);
+            self.buf.resize(len.max(16), 0);
+            // hcp-kit: BrtShort* records (types 12-18; Excel and SheetJS write them
+            // for a cell right after another in the same row) have no column: it
+            // is the previous cell's + 1. They were skipped, silently dropping
+            // cells. Rewritten here as the matching full record (types 1-7).
+            if (0x000C..=0x0012).contains(&self.typ) {
+                let col = self.col.wrapping_add(1);
+                self.buf.splice(0..0, col.to_le_bytes());
+                self.typ -= 0x000B;
+            }
+            if (0x0001..=0x000B).contains(&self.typ) {
+                self.col = read_u32(&self.buf);
+            }
             let value = match self.typ {
                 // 0x0001 => continue, // Data::Empty, // BrtCellBlank
                 0x0002 => {
@@ -148,11 +167,19 @@ where
                 0x0007 => {
                     // BrtCellIsst
                     let isst = read_usize(&self.buf[8..12]);
-                    DataRef::SharedString(&self.strings[isst])
+                    // hcp-kit: an index past the table panicked.
+                    let s = self.strings.get(isst).ok_or_else(|| {
+                        XlsbError::Io(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            "shared string index out of range",
+                        ))
+                    })?;
+                    DataRef::SharedString(s)
                 }
                 0x0000 => {
                     // BrtRowHdr
                     self.row = read_u32(&self.buf);
+                    self.col = u32::MAX;
                     if self.row > 0x0010_0000 {
                         return Ok(None); // invalid row
                     }
