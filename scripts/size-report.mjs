@@ -11,7 +11,7 @@ const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const over = gz > BUDGET_GZ ? " OVER BUDGET" : "";
 console.log(`${file}: raw ${kb(bytes.length)}, gzip -9 ${kb(gz)}, brotli ${kb(br)} (budget ${kb(BUDGET_GZ)} gzipped)${over}`);
-if (gz > BUDGET_GZ && !process.env.SIZE_BUDGET_REPORT_ONLY) {
+if (gz > BUDGET_GZ) {
   console.error(`FAIL: ${kb(gz)} gzipped is over the ${kb(BUDGET_GZ)} budget`);
   process.exit(1);
 }

@@ -42,7 +42,7 @@ bash scripts/install.sh
 run_check "rustfmt" cargo fmt --all --check
 run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
-run_check "clippy (wasm32, import module)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --no-default-features --features import,panic-hook --quiet -- -D warnings
+run_check "clippy (wasm32, import module)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --no-default-features --features import --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
 # The same server tests against a real PostgreSQL (one database per test).
 if pg_url="$(bash scripts/postgres.sh start)"; then

@@ -12,8 +12,11 @@ use crate::error::to_js_error;
 /// An options object as JS passed it (`undefined` reads as empty).
 pub(crate) struct Args(JsValue);
 
-// The import module (no keys, no client) reads only a few kinds of option.
-#[cfg_attr(not(all(feature = "keys", feature = "client")), allow(dead_code))]
+// Each module (main: keys + client; import) reads only some kinds of option.
+#[cfg_attr(
+    not(all(feature = "keys", feature = "client", feature = "import")),
+    allow(dead_code)
+)]
 impl Args {
     pub fn new(value: impl Into<JsValue>) -> Args {
         Args(value.into())
@@ -78,6 +81,60 @@ impl Args {
         self.get(key)
             .map(|v| v.dyn_into().map_err(|_| Args::wrong(key, "a function")))
             .transpose()
+    }
+
+    /// Refuses keys other than `allowed`: a misspelled option would
+    /// otherwise be ignored without a word.
+    pub fn only(&self, what: &str, allowed: &[&str]) -> Result<(), JsValue> {
+        if !self.0.is_object() {
+            return Ok(());
+        }
+        for key in js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !allowed.contains(&key.as_str()) {
+                return Err(to_js_error(ApiError::invalid(format!(
+                    "{what}: unknown option `{key}`, expected one of {}",
+                    allowed.join(", ")
+                ))));
+            }
+        }
+        Ok(())
+    }
+
+    /// An array of strings.
+    pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, JsValue> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        if !js_sys::Array::is_array(&v) {
+            return Err(Args::wrong(key, "an array of strings"));
+        }
+        js_sys::Array::from(&v)
+            .iter()
+            .map(|s| {
+                s.as_string()
+                    .ok_or_else(|| Args::wrong(key, "an array of strings"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// An array of objects (absent: empty).
+    pub fn objects(&self, key: &str) -> Result<Vec<Args>, JsValue> {
+        self.get(key).map_or(Ok(Vec::new()), |v| Args(v).items(key))
+    }
+
+    /// The items of this value, which must be an array (`what` names it in the error).
+    pub fn items(&self, what: &str) -> Result<Vec<Args>, JsValue> {
+        if !js_sys::Array::is_array(&self.0) {
+            return Err(Args::wrong(what, "an array"));
+        }
+        Ok(js_sys::Array::from(&self.0).iter().map(Args).collect())
+    }
+
+    /// A nested options object.
+    pub fn object(&self, key: &str) -> Args {
+        Args(self.get(key).unwrap_or(JsValue::UNDEFINED))
     }
 
     pub fn value(&self, key: &str) -> Option<JsValue> {

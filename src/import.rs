@@ -5,10 +5,14 @@
 
 use std::ops::ControlFlow;
 
-use hcp_core::import::{self as core, ImportError, ImportOptions, RejectedRow};
+use hcp_core::import::{self as core, ImportError, ImportOptions, Limits, RejectedRow};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::to_js;
+use hcp_core::rules::{Field, Reason, Violation};
+use serde::Deserialize;
+use serde::de::value::StrDeserializer;
+
+use crate::args::Args;
 use crate::error::to_js_error;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -96,6 +100,41 @@ extern "C" {
     pub type ProgressCallback;
 }
 
+/// Read with `Reflect` rather than a serde deserializer: the size budget of
+/// the import module (a deserializer per options type costs kilobytes).
+fn import_options(o: &Args) -> Result<ImportOptions, JsValue> {
+    o.only(
+        "import options",
+        &[
+            "sheet",
+            "limits",
+            "existingEmails",
+            "existingPhones",
+            "organizationIds",
+        ],
+    )?;
+    let l = o.object("limits");
+    l.only(
+        "import limits",
+        &["maxBytes", "maxRows", "maxColumns", "maxCellChars"],
+    )?;
+    let d = Limits::default();
+    Ok(ImportOptions {
+        sheet: o.str("sheet")?,
+        limits: Limits {
+            max_bytes: l.u32("maxBytes")?.map_or(d.max_bytes, u64::from),
+            max_rows: l.u32("maxRows")?.map_or(d.max_rows, u64::from),
+            max_columns: l.u32("maxColumns")?.map_or(d.max_columns, |n| n as usize),
+            max_cell_chars: l
+                .u32("maxCellChars")?
+                .map_or(d.max_cell_chars, |n| n as usize),
+        },
+        existing_emails: o.strings("existingEmails")?.unwrap_or_default(),
+        existing_phones: o.strings("existingPhones")?.unwrap_or_default(),
+        organization_ids: o.strings("organizationIds")?,
+    })
+}
+
 /// Parses and validates an HCP import file (.xlsx .xls .xlsb .ods .xml .csv
 /// .txt, detected from the bytes). Throws `HcpError` for a file that cannot be
 /// read at all (`Empty`, `UnsupportedFormat`, `Encrypted`, `InvalidFile`,
@@ -112,25 +151,20 @@ pub fn parse_import(
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
-    // Through JSON rather than serde-wasm-bindgen: only this path can see
-    // (and refuse) a misspelled option, which would otherwise be ignored.
-    let options: ImportOptions = match options {
-        Some(o) => {
-            let text = js_sys::JSON::stringify(&o)
-                .map(String::from)
-                .unwrap_or_default();
-            serde_json::from_str(&text)
-                .map_err(|e| to_js_error(ImportError::Validation(format!("import options: {e}"))))?
-        }
-        None => ImportOptions::default(),
-    };
+    let options = import_options(&Args::of(options))?;
     let callback: Option<js_sys::Function> = on_progress.map(JsCast::unchecked_into);
     let mut thrown: Option<JsValue> = None;
     let mut progress = |p: core::Progress| {
         let Some(f) = &callback else {
             return ControlFlow::Continue(());
         };
-        match to_js(&p).and_then(|arg| f.call1(&JsValue::NULL, &arg)) {
+        let arg = js_sys::Object::new();
+        let set = |k: &str, v: u64| js_sys::Reflect::set(&arg, &k.into(), &(v as f64).into());
+        let sent = set("rows", p.rows)
+            .and_then(|_| set("bytes", p.bytes))
+            .and_then(|_| set("totalBytes", p.total_bytes))
+            .and_then(|_| f.call1(&JsValue::NULL, &arg));
+        match sent {
             Ok(_) => ControlFlow::Continue(()),
             Err(e) => {
                 thrown = Some(e);
@@ -150,6 +184,40 @@ pub fn parse_import(
     }
 }
 
+/// A string as serde input, for the enums a rejected row names.
+fn from(s: &str) -> StrDeserializer<'_, serde::de::value::Error> {
+    StrDeserializer::new(s)
+}
+
+/// One rejected row as `parseImport` gave it (read with `Reflect`, like the
+/// options: see `import_options`).
+fn rejected_row(r: &Args) -> Result<RejectedRow, JsValue> {
+    let bad = |what: &str| to_js_error(ImportError::Validation(format!("rejected rows: {what}")));
+    let name = |a: &Args, k: &str| a.str(k)?.ok_or_else(|| bad(&format!("{k} is missing")));
+    let reasons = r
+        .objects("reasons")?
+        .iter()
+        .map(|x| {
+            let field = name(x, "field")?;
+            let code = name(x, "code")?;
+            Ok(Violation::new(
+                Field::deserialize(from(&field))
+                    .map_err(|_| bad(&format!("no field {field:?}")))?,
+                Reason::deserialize(from(&code)).map_err(|_| bad(&format!("no code {code:?}")))?,
+                name(x, "message")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, JsValue>>()?;
+    Ok(RejectedRow {
+        row: r
+            .u32("row")?
+            .map(u64::from)
+            .ok_or_else(|| bad("row is missing"))?,
+        values: r.object("values").person()?,
+        reasons,
+    })
+}
+
 /// The rejected rows as a CSV report to download: row number, the six columns
 /// as typed, and the reasons. Cells that a spreadsheet would run as formulas
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) are neutralized.
@@ -157,7 +225,10 @@ pub fn parse_import(
 pub fn rejections_csv(
     #[wasm_bindgen(unchecked_param_type = "RejectedRow[]")] rejected: JsValue,
 ) -> Result<String, JsValue> {
-    let rows: Vec<RejectedRow> = serde_wasm_bindgen::from_value(rejected)
-        .map_err(|e| to_js_error(ImportError::Validation(format!("rejected rows: {e}"))))?;
+    let rows = Args::new(rejected)
+        .items("rejected rows")?
+        .iter()
+        .map(rejected_row)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(core::rejections_csv(&rows))
 }

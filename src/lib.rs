@@ -5,6 +5,7 @@
 mod args;
 #[cfg(feature = "client")]
 mod client;
+#[cfg(any(feature = "keys", feature = "client"))]
 mod convert;
 mod error;
 #[cfg(feature = "import")]
@@ -25,6 +26,7 @@ pub use keys::{
     KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,
     load_key_pair, verify,
 };
+#[cfg(feature = "client")]
 pub use rows::validate_person_js;
 
 #[wasm_bindgen(start, skip_typescript)]

@@ -2,11 +2,14 @@
 //! the client's import), and `validatePerson`, the form's inline check: the
 //! very rules the import and the server apply.
 
-use hcp_core::rules::{RuleContext, validate_person};
 use wasm_bindgen::prelude::*;
 
-use crate::args::Args;
-use crate::convert::to_js;
+#[cfg(feature = "client")]
+use {
+    crate::args::Args,
+    crate::convert::to_js,
+    hcp_core::rules::{RuleContext, validate_person},
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const ROWS_TS: &'static str = r#"
@@ -76,6 +79,8 @@ extern "C" {
 /// @example
 /// const check = validatePerson({ firstName: "Anne", lastName: "Dupont", email: "anne@example.be" });
 /// if (!check.ok) showErrors(check.reasons);
+// In the main module only, with the form that uses it.
+#[cfg(feature = "client")]
 #[wasm_bindgen(js_name = validatePerson, unchecked_return_type = "PersonCheck")]
 pub fn validate_person_js(values: PersonValuesJs) -> Result<JsValue, JsValue> {
     let input = Args::new(values).person()?;

@@ -1,6 +1,6 @@
-//! The vendored, size-patched calamine must be the one the build uses: a
-//! version bump that leaves `[patch.crates-io]` unused would silently bring
-//! back the 134 KB encoding tables.
+//! The vendored, patched crates must be the ones the build uses: a version
+//! bump that leaves `[patch.crates-io]` unused would silently bring back the
+//! 134 KB encoding tables, the xlsb cell loss, or crc32fast's stored table.
 #![cfg(not(target_arch = "wasm32"))]
 
 fn field<'a>(text: &'a str, after: &str, key: &str) -> Option<&'a str> {
@@ -38,5 +38,28 @@ fn calamine_resolves_to_the_vendored_copy() {
     assert!(
         !vendored.contains("encoding_rs"),
         "the slim patch is not applied"
+    );
+}
+
+#[test]
+fn crc32fast_resolves_to_the_vendored_copy() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lock = std::fs::read_to_string(format!("{root}/Cargo.lock")).unwrap();
+    let entries: Vec<&str> = lock
+        .split("[[package]]")
+        .filter(|p| p.contains("\nname = \"crc32fast\"\n"))
+        .collect();
+    assert_eq!(entries.len(), 1, "one crc32fast in Cargo.lock: {entries:?}");
+    assert!(
+        !entries[0].contains("source = "),
+        "crc32fast comes from a registry, not vendor/:\n{}",
+        entries[0]
+    );
+    let vendored = std::fs::read_to_string(format!("{root}/vendor/crc32fast/Cargo.toml")).unwrap();
+    let version = field(&vendored, "[package]", "version").unwrap();
+    assert!(entries[0].contains(&format!("version = \"{version}\"")));
+    assert!(
+        !std::path::Path::new(&format!("{root}/vendor/crc32fast/src/table.rs")).exists(),
+        "the runtime-table patch is not applied"
     );
 }

@@ -74,17 +74,34 @@ fn report_is_a_plain_typed_object() {
     let csv = rejections_csv(rejected).unwrap();
     assert!(csv.contains("'=SUM(1+1)"));
     assert_eq!(csv.trim_end().split("\r\n").count(), 10);
+
+    // What rejectionsCsv reads is checked, not trusted.
+    let csv_code = |v: JsValue| code_of(rejections_csv(v).map(JsValue::from));
+    assert_eq!(csv_code(JsValue::from_str("x")), "Validation");
+    for bad in [
+        r#"[{"values":{},"reasons":[]}]"#,
+        r#"[{"row":2,"values":{},"reasons":[{"field":"email","code":"Nope","message":"m"}]}]"#,
+        r#"[{"row":2,"values":{"email":5},"reasons":[]}]"#,
+    ] {
+        assert_eq!(
+            csv_code(js_sys::JSON::parse(bad).unwrap()),
+            "Validation",
+            "{bad}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
 fn every_fixture_format_parses_in_the_browser() {
-    let cases: [(&[u8], &str); 9] = [
+    let cases: [(&[u8], &str); 11] = [
         (fixture!("canonical.csv"), "csv"),
         (fixture!("canonical-utf8-bom.csv"), "csv"),
         (fixture!("canonical-cp1252.csv"), "csv"),
         (fixture!("canonical-utf16le-tab.txt"), "csv"),
         (fixture!("canonical-semicolon.csv"), "csv"),
         (fixture!("canonical.xlsx"), "xlsx"),
+        (fixture!("canonical-sheetjs.xlsx"), "xlsx"),
+        (fixture!("canonical.xlsb"), "xlsb"),
         (fixture!("canonical.xls"), "xls"),
         (fixture!("canonical.ods"), "ods"),
         (fixture!("canonical.xml"), "xml"),
@@ -140,10 +157,19 @@ fn file_errors_are_hcp_errors_with_codes() {
         )),
         "TooLarge"
     );
-    assert_eq!(
-        code_of(parse_import(xlsx, Some(options(r#"{"limit":{}}"#)), None)),
-        "Validation"
-    );
+    for bad in [
+        r#"{"limit":{}}"#,
+        r#"{"limits":{"maxRow":5}}"#,
+        r#"{"limits":{"maxRows":-1}}"#,
+        r#"{"existingEmails":"a@b.c"}"#,
+        r#"{"organizationIds":[1]}"#,
+    ] {
+        assert_eq!(
+            code_of(parse_import(xlsx, Some(options(bad)), None)),
+            "Validation",
+            "{bad}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]

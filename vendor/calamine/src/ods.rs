@@ -701,10 +701,11 @@ where
         let (key, value) = attr?;
         match key {
             "office:value" if !is_value_set => {
-                val = Data::Float(
-                    fast_float2::parse(value.as_bytes())
-                        .map_err(|_| OdsError::ParseFloat(value.parse::<f64>().unwrap_err()))?,
-                );
+                // hcp-kit: core's parser (the same correctly rounded result) instead
+                // of fast_float2, whose second copy of the power-of-five table cost
+                // ~11 KB gzipped in the wasm module; and no `unwrap_err` that
+                // panicked when the two parsers disagreed.
+                val = Data::Float(value.parse::<f64>().map_err(OdsError::ParseFloat)?);
                 is_value_set = true;
             }
             "office:string-value" | "office:date-value" | "office:time-value" if !is_value_set => {

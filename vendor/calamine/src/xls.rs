@@ -1524,6 +1524,9 @@ fn parse_formula(
     encoding: &XlsEncoding,
     biff: Biff,
 ) -> Result<String, XlsError> {
+    if !cfg!(feature = "formula-text") {
+        return Ok(String::new()); // hcp-kit: see the feature in Cargo.toml
+    }
     let is_pre_biff8 = matches!(biff, Biff::Biff2 | Biff::Biff3 | Biff::Biff4 | Biff::Biff5);
     let mut stack = Vec::new();
     let mut formula = String::with_capacity(rgce.len());

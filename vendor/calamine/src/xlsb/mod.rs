@@ -791,7 +791,7 @@ fn parse_formula(
     sheets: &[String],
     names: &[(String, String)],
 ) -> Result<String, XlsbError> {
-    if rgce.is_empty() {
+    if rgce.is_empty() || !cfg!(feature = "formula-text") {
         return Ok(String::new());
     }
 
