@@ -2,7 +2,10 @@
 // validate, wasm) against SheetJS (`read` + `sheet_to_json`, header row) in
 // the same run, plus native hcp-core as the practical limit. Each browser
 // measurement runs in a fresh Chromium so the renderer's peak RSS (VmHWM)
-// belongs to that parser alone. Prints ratios; asserts nothing.
+// belongs to that parser alone. Also: what the report's crossing into JS costs
+// (one JSON string + JSON.parse, as shipped, against serde-wasm-bindgen
+// building each object through the bindings), from a bench-only build of the
+// import module. Prints ratios; asserts nothing.
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -13,9 +16,20 @@ const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
 const file = execFileSync("bash", [join(ROOT, "benches/make-100k.sh")], { encoding: "utf8" }).trim().split("\n").pop();
 const sheetjsVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/xlsx/package.json"), "utf8")).version;
 
+// The import module plus parseImportObjects (`--features bench`), same settings
+// as scripts/build.sh but no wasm-opt: both crossings run from this one module.
+const benchPkg = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "pkg-bench");
+execFileSync(
+  "wasm-pack",
+  ["build", "--target", "web", "--release", "--mode", "no-install", "--out-dir", benchPkg, "--out-name", "hcp_kit_bench", "--no-pack",
+    "--", "--no-default-features", "--features", "bench", "--config", "profile.release.package.hcp-core.opt-level=3"],
+  { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
+);
+
 const server = await startServer({
   pkgDir: join(ROOT, "pkg"),
   mounts: [
+    ["/pkg-bench/", benchPkg],
     ["/bench/", join(ROOT, "target/bench")],
     ["/xlsx/", join(ROOT, "node_modules/xlsx")],
   ],
@@ -70,6 +84,33 @@ async function measure(name) {
   }
 }
 
+/** Both crossings in one page, interleaved, best of RUNS each. */
+async function crossing() {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}bench/`);
+    return await page.evaluate(`(async () => {
+      const kit = await import("/pkg-bench/hcp_kit_bench.js"); await kit.default();
+      const bytes = new Uint8Array(await (await fetch("/bench/hcp-100k.xlsx")).arrayBuffer());
+      const time = (f) => { const t = performance.now(); const r = f(); return [performance.now() - t, r]; };
+      const best = { json: Infinity, objects: Infinity, parse: Infinity };
+      for (let i = 0; i < ${RUNS} + 1; i++) {
+        const [j, report] = time(() => kit.parseImport(bytes));
+        const [o] = time(() => kit.parseImportObjects(bytes));
+        const text = JSON.stringify(report);
+        const [p] = time(() => JSON.parse(text));
+        if (i === 0) continue; // warm-up
+        best.json = Math.min(best.json, j); best.objects = Math.min(best.objects, o); best.parse = Math.min(best.parse, p);
+        best.mb = text.length / 1e6;
+      }
+      return best;
+    })()`);
+  } finally {
+    await browser.close();
+  }
+}
+
 try {
   const kit = await measure("hcp-kit");
   const sheetjs = await measure("SheetJS");
@@ -90,6 +131,9 @@ try {
   console.log(`  speed: hcp-kit is ${speed.toFixed(2)}x faster than SheetJS (target >= 6x${speed >= 6 ? ", met" : ", NOT met"})`);
   console.log(`  memory: hcp-kit peak is ${memory.toFixed(2)} of SheetJS's (target <= 0.33${memory <= 1 / 3 ? ", met" : ", NOT met"})`);
   console.log(`  wasm vs native: ${vsNative.toFixed(2)}x (target <= 1.6x${vsNative <= 1.6 ? ", met" : ", NOT met"})`);
+  const x = await crossing();
+  console.log(`  report crossing (bench build, best of ${RUNS}): JSON string + JSON.parse ${x.json.toFixed(0)} ms in all, of which JSON.parse of the ${x.mb.toFixed(1)} MB report ${x.parse.toFixed(0)} ms;`);
+  console.log(`    serde-wasm-bindgen objects ${x.objects.toFixed(0)} ms in all: the JSON crossing is ${(x.objects / x.json).toFixed(2)}x faster overall`);
   if (kit.rows !== 100000 || sheetjs.rows !== 100000) throw new Error(`row counts differ: ${kit.rows} / ${sheetjs.rows}`);
 } finally {
   await server.close();

@@ -151,6 +151,26 @@ pub fn parse_import(
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
+    let report = parse_report(bytes, options, on_progress)?;
+    let json = serde_json::to_string(&report)
+        .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
+/// `parseImport` with the report built property by property through
+/// serde-wasm-bindgen: only in the benchmark build (`--features bench`), which
+/// measures it against the JSON crossing above.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = parseImportObjects, skip_typescript)]
+pub fn parse_import_objects(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    crate::convert::to_js(&parse_report(bytes, None, None)?)
+}
+
+fn parse_report(
+    bytes: &[u8],
+    options: Option<ImportOptionsJs>,
+    on_progress: Option<ProgressCallback>,
+) -> Result<core::ImportReport, JsValue> {
     let options = import_options(&Args::of(options))?;
     let callback: Option<js_sys::Function> = on_progress.map(JsCast::unchecked_into);
     let mut thrown: Option<JsValue> = None;
@@ -176,11 +196,7 @@ pub fn parse_import(
     match (report, thrown) {
         (_, Some(e)) => Err(e),
         (Err(e), None) => Err(to_js_error(e)),
-        (Ok(report), None) => {
-            let json = serde_json::to_string(&report)
-                .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
-            js_sys::JSON::parse(&json)
-        }
+        (Ok(report), None) => Ok(report),
     }
 }
 

@@ -5,7 +5,7 @@
 mod args;
 #[cfg(feature = "client")]
 mod client;
-#[cfg(any(feature = "keys", feature = "client"))]
+#[cfg(any(feature = "keys", feature = "client", feature = "bench"))]
 mod convert;
 mod error;
 #[cfg(feature = "import")]
