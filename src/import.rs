@@ -49,7 +49,7 @@ export interface ImportOptions {
 export interface ImportProgress {
   /** Data rows read so far. */
   rows: number;
-  /** Input bytes consumed (CSV and text; other formats report 0 until done). */
+  /** Input bytes consumed (CSV, text and .xlsx; other formats report 0 until done). */
   bytes: number;
   /** Size of the input. */
   totalBytes: number;

@@ -161,6 +161,81 @@ fn zip_bombs_are_refused_by_declared_size() {
     assert_eq!(e.code(), Code::TooLarge, "{e}");
 }
 
+/// A minimal workbook package (as the spec requires it, no shared strings)
+/// around `sheet`, the worksheet's XML.
+fn xlsx_of(sheet: &str) -> Vec<u8> {
+    const RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    const BOOK: &str = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    const BOOK_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>"#;
+    zip_of(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("_rels/.rels", RELS.as_bytes()),
+        ("xl/workbook.xml", BOOK.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", BOOK_RELS.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+fn inline_row(r: usize, cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .zip('A'..)
+        .map(|(v, col)| format!(r#"<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#))
+        .collect();
+    format!(r#"<row r="{r}">{cells}</row>"#)
+}
+
+#[test]
+fn xlsx_sheets_refuse_entities_and_survive_nesting() {
+    let header = inline_row(1, &["First Name", "Last Name", "Email Address"]);
+    let laughs = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><worksheet><sheetData>{header}<row r="2"><c t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>"#
+    );
+    assert_eq!(code(&xlsx_of(&laughs)), Code::InvalidFile);
+    let unknown = format!(
+        r#"<worksheet><sheetData>{header}{}</sheetData></worksheet>"#,
+        inline_row(2, &["&nope;", "B", "c@d.be"])
+    );
+    assert_eq!(code(&xlsx_of(&unknown)), Code::InvalidFile);
+    // The sheet reader keeps no element stack: deep nesting costs nothing.
+    let deep = format!(
+        r#"<worksheet>{}<sheetData>{header}{}</sheetData>{}</worksheet>"#,
+        "<a>".repeat(100_000),
+        inline_row(2, &["Ann", "Lee &amp; Co", "ann@x.be"]),
+        "</a>".repeat(100_000)
+    );
+    let r = parse(&xlsx_of(&deep)).unwrap();
+    assert_eq!(r.accepted[0].person.last_name, "Lee & Co");
+}
+
+#[test]
+fn xlsx_progress_counts_bytes_too() {
+    let rows: String = (2..10_002)
+        .map(|r| inline_row(r, &["A", "B", &format!("a{r}@b.de")]))
+        .collect();
+    let header = inline_row(1, &["First Name", "Last Name", "Email Address"]);
+    let bytes = xlsx_of(&format!(
+        "<worksheet><sheetData>{header}{rows}</sheetData></worksheet>"
+    ));
+    let mut seen: Vec<Progress> = Vec::new();
+    let report = parse_import(&bytes, &ImportOptions::default(), &mut |p| {
+        seen.push(p);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(report.accepted.len(), 10_000);
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0].bytes <= w[1].bytes),
+        "{seen:?}"
+    );
+    assert!(
+        seen[0].bytes > 0 && seen[0].bytes < bytes.len() as u64,
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().map(|p| p.bytes), Some(bytes.len() as u64));
+}
+
 #[test]
 fn xml_entity_expansion_and_deep_nesting_are_refused() {
     let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>

@@ -82,7 +82,8 @@ pub struct ImportOptions {
 pub struct Progress {
     /// Data rows read so far.
     pub rows: u64,
-    /// Bytes of input consumed, when the reader knows it (else 0 until done).
+    /// Bytes of input consumed, when the reader knows it (CSV, text, .xlsx;
+    /// else 0 until done).
     pub bytes: u64,
     pub total_bytes: u64,
 }

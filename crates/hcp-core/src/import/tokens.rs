@@ -53,6 +53,8 @@ pub(crate) struct Tokens<R> {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// Bytes dropped from the front of `buf` so far.
+    dropped: u64,
 }
 
 fn local(name: &[u8]) -> Range<usize> {
@@ -156,12 +158,14 @@ impl<R: Read> Tokens<R> {
             buf: Vec::with_capacity(CHUNK),
             pos: 0,
             eof: false,
+            dropped: 0,
         }
     }
 
     /// Moves the unread rest to the front and reads more after it.
     fn refill(&mut self) -> Result<(), ImportError> {
         self.buf.drain(..self.pos);
+        self.dropped += self.pos as u64;
         self.pos = 0;
         let have = self.buf.len();
         if have >= MAX_TOKEN {
@@ -177,6 +181,11 @@ impl<R: Read> Tokens<R> {
             self.eof = true;
         }
         Ok(())
+    }
+
+    /// Bytes of the part read so far.
+    pub(crate) fn consumed(&self) -> u64 {
+        self.dropped + self.pos as u64
     }
 
     /// The next token, or `None` at the end of the part.

@@ -55,6 +55,8 @@ fn pick_sheet(names: Vec<String>, wanted: Option<&str>) -> Result<String, Import
 pub(crate) struct RowBuilder {
     row: Option<u32>,
     cells: Vec<String>,
+    /// Input bytes behind the rows so far, when the reader can tell (progress).
+    pub(crate) bytes_done: u64,
 }
 
 impl RowBuilder {
@@ -62,6 +64,7 @@ impl RowBuilder {
         RowBuilder {
             row: None,
             cells: Vec::new(),
+            bytes_done: 0,
         }
     }
 
@@ -94,7 +97,8 @@ impl RowBuilder {
 
     pub(crate) fn flush(&mut self, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
         if let Some(row) = self.row.take() {
-            sink.row(u64::from(row) + 1, std::mem::take(&mut self.cells), 0)?;
+            let cells = std::mem::take(&mut self.cells);
+            sink.row(u64::from(row) + 1, cells, self.bytes_done)?;
         }
         Ok(())
     }

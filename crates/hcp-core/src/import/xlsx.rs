@@ -290,19 +290,26 @@ pub(crate) fn read(
         None => Vec::new(),
     };
     let file = zip.by_name(sheet_path).map_err(zip_err)?;
+    // Progress in input bytes: the share of the sheet's XML read so far,
+    // scaled to the file (the sheet is nearly all of a big workbook).
+    let sheet_size = file.size().max(1);
+    let total = bytes.len() as u64;
     let cells = Cells {
         strings: &strings,
         styles: &styles,
         date1904: book.date1904,
+        progress: |read: u64| total.saturating_mul(read.min(sheet_size)) / sheet_size,
     };
     cells.stream(file, sink)?;
     Ok(name.clone())
 }
 
-struct Cells<'a> {
+struct Cells<'a, P> {
     strings: &'a Strings,
     styles: &'a [CellFormat],
     date1904: bool,
+    /// Sheet XML bytes read -> input bytes done.
+    progress: P,
 }
 
 /// A cell's `r`, `t` and `s` attributes.
@@ -385,7 +392,7 @@ enum In {
     InlineText,
 }
 
-impl Cells<'_> {
+impl<P: Fn(u64) -> u64> Cells<'_, P> {
     fn stream(&self, source: impl Read, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
         let mut rows = RowBuilder::new();
         let mut row: u32 = 0;
@@ -444,6 +451,7 @@ impl Cells<'_> {
                         let col = next_col;
                         next_col = col.saturating_add(1);
                         if let Some(value) = self.value(&a, &mut text)? {
+                            rows.bytes_done = (self.progress)(tokens.consumed());
                             rows.push(sink, row.saturating_sub(1), col, value)?;
                         }
                     }
