@@ -11,12 +11,11 @@ use std::io::{Cursor, Read};
 
 use calamine::{CellFormat, ExcelDateTime, ExcelDateTimeType};
 use quick_xml::events::Event;
-
-use super::tokens::{Token, Tokens, attributes, unescape};
 use zip::ZipArchive;
 
 use super::cell;
 use super::error::{ImportError, invalid};
+use super::tokens::{Token, Tokens, attributes, unescape};
 use super::xml::{attr, is, scan};
 use super::{RowSink, workbook::RowBuilder};
 
@@ -26,16 +25,23 @@ fn zip_err(e: impl std::fmt::Display) -> ImportError {
     invalid(format!("zip: {e}"))
 }
 
-/// A part read whole (the small ones, and the shared strings, which cells
-/// refer to in any order).
+/// The parts read whole (relationships, workbook, styles) are small; a
+/// bigger one is a hostile file, refused before it fills the memory.
+const MAX_PART: u64 = 16 * 1024 * 1024;
+
 fn part(zip: &mut Zip<'_>, path: &str) -> Result<Option<Vec<u8>>, ImportError> {
-    let mut file = match zip.by_name(path) {
+    let file = match zip.by_name(path) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(zip_err(e)),
     };
-    let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 26));
-    file.read_to_end(&mut out).map_err(zip_err)?;
+    let mut out = Vec::new();
+    file.take(MAX_PART + 1)
+        .read_to_end(&mut out)
+        .map_err(zip_err)?;
+    if out.len() as u64 > MAX_PART {
+        return Err(invalid(format!("{path} is larger than 16 MB")));
+    }
     Ok(Some(out))
 }
 
@@ -121,6 +127,10 @@ fn workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
     Ok(wb)
 }
 
+/// More shared-string text than any sheet within the row and cell limits
+/// needs in practice; past it the browser would run out of memory first.
+const MAX_STRINGS: usize = 256 * 1024 * 1024;
+
 /// The shared string table: every string in one buffer.
 #[derive(Default)]
 struct Strings {
@@ -178,7 +188,14 @@ impl Strings {
                     unescape_ooxml(v, &mut s.text);
                 }
                 Token::End { name: b"rPh" } => phonetic = false,
-                Token::End { name: b"si" } => s.ends.push(s.text.len()),
+                Token::End { name: b"si" } => {
+                    if s.text.len() > MAX_STRINGS {
+                        return Err(ImportError::TooLarge(
+                            "the workbook's shared strings are over 256 MB".into(),
+                        ));
+                    }
+                    s.ends.push(s.text.len());
+                }
                 _ => {}
             }
         }
