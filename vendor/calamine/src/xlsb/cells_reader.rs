@@ -91,11 +91,8 @@ where
         // loop until end of sheet
         let value = loop {
             self.typ = self.iter.read_type()?;
-            let len = self.iter.fill_buffer(&mut self.buf)?;
-            // hcp-kit: no stale bytes of a longer earlier record after this one;
-            // at least 16 bytes, so the fixed offsets below read zeros, not past the end.
-            self.buf.truncate(len);
-            self.buf.resize(len.max(16), 0);
+            // hcp-kit: fill_buffer leaves at least 16 bytes, zero-padded.
+            let _ = self.iter.fill_buffer(&mut self.buf)?;
             // hcp-kit: BrtShort* records (types 12-18; Excel and SheetJS write them
             // for a cell right after another in the same row) have no column: it
             // is the previous cell's + 1. They were skipped, silently dropping

@@ -298,18 +298,29 @@ impl<RS: Read + Seek> Xlsb<RS> {
             match iter.read_type()? {
                 0x0099 => {
                     let _ = iter.fill_buffer(&mut buf)?;
-                    self.is_1904 = &buf[0] & 0x1 != 0;
+                    self.is_1904 = buf.first().is_some_and(|b| b & 0x1 != 0);
                 } // BrtWbProp
                 0x009C => {
                     // BrtBundleSh
                     let len = iter.fill_buffer(&mut buf)?;
-                    let rel_len = read_u32(&buf[8..len]);
+                    // hcp-kit: every offset below was an unchecked index (panics on
+                    // a short record, a long relationship id or an unknown one).
+                    let record = buf.get(..len).unwrap_or_default();
+                    let truncated = || XlsbError::Unrecognized {
+                        typ: "BrtBundleSh record length",
+                        val: len.to_string(),
+                    };
+                    let rel_len = read_u32(record.get(8..).ok_or_else(truncated)?);
                     if rel_len != 0xFFFF_FFFF {
                         let rel_len = rel_len as usize * 2;
-                        let relid = &buf[12..12 + rel_len];
+                        let rel_end = rel_len.checked_add(12).ok_or_else(truncated)?;
+                        let relid = record.get(12..rel_end).ok_or_else(truncated)?;
                         // converts utf16le to utf8 for HashMap search
                         let relid = UTF_16LE.decode(relid).0;
-                        let path = format!("xl/{}", relationships[&*relid]);
+                        let target = relationships
+                            .get(&*relid)
+                            .ok_or_else(|| XlsbError::FileNotFound(relid.to_string()))?;
+                        let path = format!("xl/{target}");
                         // ST_SheetState
                         let visible = match read_u32(&buf) {
                             0 => SheetVisible::Visible,
@@ -333,7 +344,7 @@ impl<RS: Read + Seek> Xlsb<RS> {
                                 })
                             }
                         };
-                        let name = wide_str(&buf[12 + rel_len..len], &mut 0)?;
+                        let name = wide_str(record.get(rel_end..).ok_or_else(truncated)?, &mut 0)?;
                         self.metadata.sheets.push(Sheet {
                             name: name.to_string(),
                             typ,
@@ -735,6 +746,11 @@ where
         }
 
         self.r.read_exact(&mut buf[..len])?;
+        // hcp-kit: readers index fixed offsets (up to 16 bytes in) of records
+        // that may be shorter in a damaged file: they read zeros instead of
+        // panicking past the end (and never the previous record's bytes).
+        buf.truncate(len);
+        buf.resize(len.max(16), 0);
         Ok(len)
     }
 
