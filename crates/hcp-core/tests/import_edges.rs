@@ -534,18 +534,6 @@ fn a_progress_callback_can_cancel() {
 }
 
 #[test]
-fn options_deserialize_from_camel_case_json_and_reject_typos() {
-    let o: ImportOptions = serde_json::from_str(
-        r#"{"sheet":"S","limits":{"maxRows":5},"existingEmails":["a@b.de"],"organizationIds":["x"]}"#,
-    )
-    .unwrap();
-    assert_eq!(o.limits.max_rows, 5);
-    assert_eq!(o.limits.max_columns, 64);
-    assert_eq!(o.sheet.as_deref(), Some("S"));
-    assert!(serde_json::from_str::<ImportOptions>(r#"{"limits":{"maxRow":5}}"#).is_err());
-}
-
-#[test]
 fn duplicates_are_reported_on_rows_that_fail_other_rules_too() {
     let options = ImportOptions {
         existing_emails: vec!["a@b.de".into()],

@@ -41,8 +41,9 @@ pub enum Format {
 }
 
 /// Caps that keep a hostile or mistaken file from exhausting the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+/// (JavaScript passes them, and the options below, by their camelCase names:
+/// `src/import.rs` reads them.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_bytes: u64,
     pub max_rows: u64,
@@ -62,8 +63,7 @@ impl Default for Limits {
 }
 
 /// What the caller knows besides the file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Sheet to read; the first one when `None`.
     pub sheet: Option<String>,
