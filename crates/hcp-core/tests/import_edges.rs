@@ -209,6 +209,29 @@ fn xlsx_sheets_refuse_entities_and_survive_nesting() {
 }
 
 #[test]
+fn xlsx_cells_without_references_and_of_every_type() {
+    // No `r` on rows or cells (allowed by the spec: each follows the previous),
+    // a gap left by an empty `<c/>`, and the value types other than strings.
+    let sheet = r#"<worksheet><sheetData>
+        <row><c t="inlineStr"><is><t>First Name</t></is></c><c t="inlineStr"><is><t>Last Name</t></is></c><c t="inlineStr"><is><t>Email Address</t></is></c><c t="inlineStr"><is><t>Country Code</t></is></c><c t="inlineStr"><is><t>Mobile Phone</t></is></c></row>
+        <row><c t="str"><v>Ann</v></c><c t="b"><v>1</v></c><c t="inlineStr"><is><r><t>ann@</t></r><r><t>x.be</t></r></is></c><c><v>32</v></c><c><v>475123456</v></c></row>
+        <row><c t="e"><v>#N/A</v></c><c/><c t="inlineStr"><is><t>bob@x.be</t></is></c><c/><c><f>1+1</f><v>1.5E+20</v></c></row>
+    </sheetData></worksheet>"#;
+    let r = parse(&xlsx_of(sheet)).unwrap();
+    assert_eq!(r.stats.rows, 2);
+    let ann = r.accepted.first().unwrap_or_else(|| panic!("{r:#?}"));
+    assert_eq!((ann.row, ann.person.last_name.as_str()), (2, "TRUE"));
+    assert_eq!(ann.person.email, "ann@x.be");
+    assert_eq!(ann.person.phone.as_deref(), Some("+32475123456"));
+    let bob = r.rejected.first().unwrap_or_else(|| panic!("{r:#?}"));
+    assert_eq!(bob.row, 3);
+    assert_eq!(bob.values.first_name, "#N/A");
+    assert_eq!(bob.values.last_name, "", "the empty cell keeps its column");
+    assert_eq!(bob.values.email, "bob@x.be");
+    assert_eq!(bob.values.mobile_phone, "150000000000000000000");
+}
+
+#[test]
 fn xlsx_progress_counts_bytes_too() {
     let rows: String = (2..10_002)
         .map(|r| inline_row(r, &["A", "B", &format!("a{r}@b.de")]))
