@@ -721,6 +721,16 @@ impl<RS: Read + Seek> Xls<RS> {
                     _ => (),
                 }
             }
+            // hcp-kit: each sheet becomes a dense rows x columns grid, so two
+            // cells far apart in a tiny damaged or hostile file asked for
+            // gigabytes. Refused past what a sheet of 65,536 rows x 64
+            // columns (hcp-kit reads 64) needs.
+            if dense_cells(&cells).max(dense_cells(&formulas)) > 65_536 * 64 {
+                return Err(XlsError::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("sheet {name:?}: cells too far apart"),
+                )));
+            }
             let range = Range::from_sparse(cells);
             let formula = Range::from_sparse(formulas);
             sheets.insert(
@@ -1516,6 +1526,22 @@ fn parse_defined_names(rgce: &[u8], biff: Biff) -> Result<(Option<usize>, String
 /// Formula parsing
 ///
 /// `CellParsedFormula` [MS-XLS 2.5.198.3]
+/// hcp-kit: how many cells `Range::from_sparse` would allocate for `cells`.
+fn dense_cells<T: crate::CellType>(cells: &[Cell<T>]) -> u64 {
+    let span = |f: fn(&Cell<T>) -> u32| {
+        let (lo, hi) = cells
+            .iter()
+            .map(f)
+            .fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        u64::from(hi.saturating_sub(lo)) + 1
+    };
+    if cells.is_empty() {
+        0
+    } else {
+        span(|c| c.pos.0).saturating_mul(span(|c| c.pos.1))
+    }
+}
+
 fn parse_formula(
     mut rgce: &[u8],
     sheets: &[String],
