@@ -630,7 +630,7 @@ impl<RS: Read + Seek> Xls<RS> {
             .map(|(_, n)| n.clone())
             .collect::<Vec<_>>();
         for (pos, name) in sheet_names {
-            let sh = &stream[pos..];
+            let sh = from(&stream, pos); // hcp-kit: pos comes from the file
             let records = RecordIter { stream: sh };
             let mut cells = Vec::new();
             let mut formulas = Vec::new();
@@ -691,18 +691,18 @@ impl<RS: Read + Seek> Xls<RS> {
                             });
                         }
                         let row = read_u16(r.data);
-                        let col = read_u16(&r.data[2..]);
-                        let format = self.formats.get(read_u16(&r.data[4..]) as usize);
+                        let col = read_u16(from(r.data, 2));
+                        let format = self.formats.get(read_u16(from(r.data, 4)) as usize);
                         fmla_pos = (row as u32, col as u32);
                         if let Some(val) =
-                            parse_formula_value(&r.data[6..14], format, self.is_1904)?
+                            parse_formula_value(range(r.data, 6, 14), format, self.is_1904)?
                         {
                             // If the value is a string
                             // it will appear in 0x0207 record coming next
                             cells.push(Cell::new(fmla_pos, val));
                         }
                         let fmla = parse_formula(
-                            &r.data[20..],
+                            from(r.data, 20),
                             &fmla_sheet_names,
                             &defined_names,
                             &xtis,
@@ -779,10 +779,10 @@ enum Biff {
 /// BOF [MS-XLS] 2.4.21
 fn parse_bof(r: &mut Record<'_>) -> Result<Bof, XlsError> {
     let mut dt = 0;
-    let biff_version = read_u16(&r.data[..2]);
+    let biff_version = read_u16(range(r.data, 0, 2));
 
     if r.data.len() >= 4 {
-        dt = read_u16(&r.data[2..]);
+        dt = read_u16(from(r.data, 2));
     }
 
     let biff = match biff_version {
@@ -811,7 +811,7 @@ fn parse_sheet_metadata(
     biff: Biff,
 ) -> Result<(usize, Sheet), XlsError> {
     let pos = read_u32(r.data) as usize;
-    let visible = match r.data[4] & 0b0011_1111 {
+    let visible = match byte_at(r.data, 4) & 0b0011_1111 {
         0x00 => SheetVisible::Visible,
         0x01 => SheetVisible::Hidden,
         0x02 => SheetVisible::VeryHidden,
@@ -822,7 +822,7 @@ fn parse_sheet_metadata(
             });
         }
     };
-    let typ = match r.data[5] {
+    let typ = match byte_at(r.data, 5) {
         0x00 => SheetType::WorkSheet,
         0x01 => SheetType::MacroSheet,
         0x02 => SheetType::ChartSheet,
@@ -834,7 +834,7 @@ fn parse_sheet_metadata(
             });
         }
     };
-    r.data = &r.data[6..];
+    r.data = from(r.data, 6);
     let mut name = parse_short_string(r, encoding, biff)?;
     name.retain(|c| c != '\0');
     Ok((pos, Sheet { name, typ, visible }))
@@ -845,19 +845,20 @@ fn parse_lbl(
     encoding: &XlsEncoding,
     biff: Biff,
 ) -> Result<(String, (Option<usize>, String)), XlsError> {
-    let cch = r.data[3] as usize;
-    let cce = read_u16(&r.data[4..]) as usize;
+    let cch = byte_at(r.data, 3) as usize;
+    let cce = read_u16(from(r.data, 4)) as usize;
     let mut name = String::with_capacity(cch);
     match biff {
         Biff::Biff2 | Biff::Biff3 | Biff::Biff4 | Biff::Biff5 => {
             // BIFF5 and earlier: plain byte string, no flags byte
-            encoding.decode_to(&r.data[14..], cch, &mut name, None);
+            encoding.decode_to(from(r.data, 14), cch, &mut name, None);
         }
         Biff::Biff8 => {
-            read_unicode_string_no_cch(encoding, &r.data[14..], cch, &mut name)?;
+            read_unicode_string_no_cch(encoding, from(r.data, 14), cch, &mut name)?;
         }
     }
-    let rgce = &r.data[r.data.len() - cce..];
+    // hcp-kit: cce comes from the file; more than the record holds was a panic.
+    let rgce = from(r.data, r.data.len().saturating_sub(cce));
     let formula = parse_defined_names(rgce, biff)?;
     Ok((name, formula))
 }
@@ -867,15 +868,15 @@ fn parse_extern_sheet(r: &Record<'_>, biff: Biff) -> Vec<Xti> {
         Biff::Biff8 => {
             // Single record with cXTI count + array of 6-byte XTI structs
             let cxti = read_u16(r.data) as usize;
-            r.data[2..]
+            from(r.data, 2)
                 .as_chunks::<6>()
                 .0
                 .iter()
                 .take(cxti)
                 .map(|xti| Xti {
-                    _isup_book: read_u16(&xti[..2]),
-                    itab_first: read_i16(&xti[2..4]),
-                    _itab_last: read_i16(&xti[4..]),
+                    _isup_book: read_u16(range(xti, 0, 2)),
+                    itab_first: read_i16(range(xti, 2, 4)),
+                    _itab_last: read_i16(from(xti, 4)),
                 })
                 .collect()
         }
@@ -894,9 +895,9 @@ fn parse_number(r: &[u8], formats: &[CellFormat], is_1904: bool) -> Result<Cell<
         });
     }
     let row = read_u16(r) as u32;
-    let col = read_u16(&r[2..]) as u32;
-    let v = read_f64(&r[6..]);
-    let format = formats.get(read_u16(&r[4..]) as usize);
+    let col = read_u16(from(r, 2)) as u32;
+    let v = read_f64(from(r, 6));
+    let format = formats.get(read_u16(from(r, 4)) as usize);
 
     Ok(Cell::new((row, col), format_excel_f64(v, format, is_1904)))
 }
@@ -910,7 +911,7 @@ fn parse_bool_err(r: &[u8]) -> Result<Cell<Data>, XlsError> {
         });
     }
     let row = read_u16(r);
-    let col = read_u16(&r[2..]);
+    let col = read_u16(from(r, 2));
     let pos = (row as u32, col as u32);
     match r[7] {
         0x00 => Ok(Cell::new(pos, Data::Bool(r[6] != 0))),
@@ -948,11 +949,11 @@ fn parse_rk(r: &[u8], formats: &[CellFormat], is_1904: bool) -> Result<Cell<Data
         });
     }
     let row = read_u16(r);
-    let col = read_u16(&r[2..]);
+    let col = read_u16(from(r, 2));
 
     Ok(Cell::new(
         (row as u32, col as u32),
-        rk_num(&r[4..10], formats, is_1904),
+        rk_num(range(r, 4, 10), formats, is_1904),
     ))
 }
 
@@ -962,10 +963,10 @@ fn parse_merge_cells(r: &[u8], merge_cells: &mut Vec<Dimensions>) -> Result<(), 
     for i in 0..count {
         let offset: usize = (2 + i * 8).into();
 
-        let rf = read_u16(&r[offset..]);
-        let rl = read_u16(&r[offset + 2..]);
-        let cf = read_u16(&r[offset + 4..]);
-        let cl = read_u16(&r[offset + 6..]);
+        let rf = read_u16(from(r, offset));
+        let rl = read_u16(from(r, offset + 2));
+        let cf = read_u16(from(r, offset + 4));
+        let cl = read_u16(from(r, offset + 6));
 
         merge_cells.push(Dimensions {
             start: (rf.into(), cf.into()),
@@ -991,13 +992,15 @@ fn parse_mul_rk(
     }
 
     let row = read_u16(r);
-    let col_first = read_u16(&r[2..]);
+    let col_first = read_u16(from(r, 2));
     let col_last = read_u16(&r[r.len() - 2..]);
 
-    if r.len() != 6 + 6 * (col_last - col_first + 1) as usize {
+    // hcp-kit: col_last < col_first (a damaged file) underflowed.
+    let expected = 6 + 6 * (usize::from(col_last) + 1).saturating_sub(usize::from(col_first));
+    if col_last < col_first || r.len() != expected {
         return Err(XlsError::Len {
             typ: "rk",
-            expected: 6 + 6 * (col_last - col_first + 1) as usize,
+            expected,
             found: r.len(),
         });
     }
@@ -1009,12 +1012,15 @@ fn parse_mul_rk(
 }
 
 fn rk_num(rk: &[u8], formats: &[CellFormat], is_1904: bool) -> Data {
-    let d100 = (rk[2] & 1) != 0;
-    let is_int = (rk[2] & 2) != 0;
+    let d100 = (byte_at(rk, 2) & 1) != 0;
+    let is_int = (byte_at(rk, 2) & 2) != 0;
     let format = formats.get(read_u16(rk) as usize);
 
     let mut v = [0u8; 8];
-    v[4..].copy_from_slice(&rk[2..]);
+    // hcp-kit: a short RK value is zero-padded, not a length-mismatch panic.
+    let src = from(rk, 2);
+    let n = src.len().min(4);
+    v[4..4 + n].copy_from_slice(&src[..n]);
     v[4] &= 0xFC;
     if is_int {
         let v = (read_i32(&v[4..8]) >> 2) as i64;
@@ -1044,13 +1050,13 @@ fn parse_short_string(
         });
     }
 
-    let cch = r.data[0] as usize;
-    r.data = &r.data[1..];
+    let cch = byte_at(r.data, 0) as usize;
+    r.data = from(r.data, 1);
     let mut high_byte = None;
 
     if biff8 {
-        high_byte = Some(r.data[0] & 0x1 != 0);
-        r.data = &r.data[1..];
+        high_byte = Some(byte_at(r.data, 0) & 0x1 != 0);
+        r.data = from(r.data, 1);
     }
 
     let mut s = String::with_capacity(cch);
@@ -1093,11 +1099,11 @@ fn parse_label(r: &[u8], encoding: &XlsEncoding, biff: Biff) -> Result<Cell<Data
         });
     }
     let row = read_u16(r);
-    let col = read_u16(&r[2..]);
-    let _ixfe = read_u16(&r[4..]);
+    let col = read_u16(from(r, 2));
+    let _ixfe = read_u16(from(r, 4));
     Ok(Cell::new(
         (row as u32, col as u32),
-        Data::String(parse_string(&r[6..], encoding, biff)?),
+        Data::String(parse_string(from(r, 6), encoding, biff)?),
     ))
 }
 
@@ -1110,8 +1116,8 @@ fn parse_label_sst(r: &[u8], strings: &[String]) -> Result<Option<Cell<Data>>, X
         });
     }
     let row = read_u16(r);
-    let col = read_u16(&r[2..]);
-    let i = read_u32(&r[6..]) as usize;
+    let col = read_u16(from(r, 2));
+    let i = read_u32(from(r, 6)) as usize;
     if let Some(s) = strings.get(i) {
         return Ok(Some(Cell::new(
             (row as u32, col as u32),
@@ -1124,18 +1130,18 @@ fn parse_label_sst(r: &[u8], strings: &[String]) -> Result<Option<Cell<Data>>, X
 fn parse_dimensions(r: &[u8]) -> Result<Dimensions, XlsError> {
     let (rf, rl, mut cf, cl) = match r.len() {
         10 => (
-            read_u16(&r[0..2]) as u32,
-            read_u16(&r[2..4]) as u32,
-            read_u16(&r[4..6]) as u32,
-            read_u16(&r[6..8]) as u32,
+            read_u16(range(r, 0, 2)) as u32,
+            read_u16(range(r, 2, 4)) as u32,
+            read_u16(range(r, 4, 6)) as u32,
+            read_u16(range(r, 6, 8)) as u32,
         ),
         // The BIFF8 record is 14 bytes but some writers add 2 more, which are
         // ignored.
         14 | 16 => (
-            read_u32(&r[0..4]),
-            read_u32(&r[4..8]),
-            read_u16(&r[8..10]) as u32,
-            read_u16(&r[10..12]) as u32,
+            read_u32(range(r, 0, 4)),
+            read_u32(range(r, 4, 8)),
+            read_u16(range(r, 8, 10)) as u32,
+            read_u16(range(r, 10, 12)) as u32,
         ),
         _ => {
             return Err(XlsError::Len {
@@ -1178,7 +1184,7 @@ fn parse_sst(r: &mut Record<'_>, encoding: &XlsEncoding) -> Result<Vec<String>, 
     let mut sst = vec![];
 
     // Skip cstTotal and cstUnique headers in SST record.
-    r.data = &r.data[8..];
+    r.data = from(r.data, 8);
 
     while !r.data.is_empty() || r.continue_record() {
         sst.push(read_rich_extended_string(r, encoding)?);
@@ -1199,7 +1205,7 @@ fn parse_xf(r: &Record<'_>) -> Result<u16, XlsError> {
         });
     }
 
-    Ok(read_u16(&r.data[2..]))
+    Ok(read_u16(from(r.data, 2)))
 }
 
 /// Decode Format [MS-XLS 2.4.126]
@@ -1223,7 +1229,7 @@ fn parse_format(
         _ => return Err(XlsError::InvalidFormat { ifmt }),
     }
 
-    let s = parse_string(&r.data[2..], encoding, biff)?;
+    let s = parse_string(from(r.data, 2), encoding, biff)?;
     Ok((ifmt, detect_custom_number_format(&s)))
 }
 
@@ -1247,9 +1253,9 @@ fn read_rich_extended_string(
     }
 
     let cch = read_u16(r.data) as usize;
-    let flags = r.data[2];
+    let flags = byte_at(r.data, 2);
 
-    r.data = &r.data[3..];
+    r.data = from(r.data, 3);
 
     let high_byte = flags & 0x1 != 0;
 
@@ -1262,13 +1268,13 @@ fn read_rich_extended_string(
     // if flag fRichSt exists, read cRun and forward.
     if flags & 0x8 != 0 {
         c_run = read_u16(r.data) as usize;
-        r.data = &r.data[2..];
+        r.data = from(r.data, 2);
     }
 
     // if flag fExtSt exists, read cbExtRst and forward.
     if flags & 0x4 != 0 {
         cb_ext_rst = read_i32(r.data) as usize;
-        r.data = &r.data[4..];
+        r.data = from(r.data, 4);
     }
 
     // read rgb data block for the string we want
@@ -1296,8 +1302,8 @@ fn read_dbcs(
         len -= l;
         if len > 0 {
             if r.continue_record() {
-                high_byte = r.data[0] & 0x1 != 0;
-                r.data = &r.data[1..];
+                high_byte = byte_at(r.data, 0) & 0x1 != 0;
+                r.data = from(r.data, 1);
             } else {
                 return Err(XlsError::EoStream("dbcs"));
             }
@@ -1526,6 +1532,23 @@ fn parse_defined_names(rgce: &[u8], biff: Biff) -> Result<(Option<usize>, String
 /// Formula parsing
 ///
 /// `CellParsedFormula` [MS-XLS 2.5.198.3]
+/// hcp-kit: fixed offsets into records of a damaged file read as zeros (like
+/// `read_u16` and friends) instead of panicking past the end: in wasm a panic
+/// is a trap that leaves the module unusable.
+fn byte_at(d: &[u8], i: usize) -> u8 {
+    d.get(i).copied().unwrap_or(0)
+}
+
+/// hcp-kit: `&d[i..]`, empty past the end.
+fn from(d: &[u8], i: usize) -> &[u8] {
+    d.get(i..).unwrap_or_default()
+}
+
+/// hcp-kit: `&d[a..b]`, clipped to what is there.
+fn range(d: &[u8], a: usize, b: usize) -> &[u8] {
+    d.get(a..b.min(d.len())).unwrap_or_default()
+}
+
 /// hcp-kit: how many cells `Range::from_sparse` would allocate for `cells`.
 fn dense_cells<T: crate::CellType>(cells: &[Cell<T>]) -> u64 {
     let span = |f: fn(&Cell<T>) -> u32| {
