@@ -65,7 +65,7 @@ run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
 
 # Every fuzz target briefly, from the committed seeds: a crash fails the run.
 # (Long runs: `bash scripts/fuzz.sh 600`.)
-run_check "fuzz smoke (3 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-20}"
+run_check "fuzz smoke (4 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-20}"
 
 step "benchmarks (report only)"
 node benches/keygen.mjs || { echo "-- keygen benchmark failed to run"; failed=$((failed + 1)); }
