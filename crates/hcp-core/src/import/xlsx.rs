@@ -205,7 +205,10 @@ impl Strings {
 
 /// OOXML writes characters XML cannot hold as `_xHHHH_` (UTF-16 units).
 fn unescape_ooxml(v: &str, out: &mut String) {
-    if !v.contains("_x") {
+    // `str::contains` builds a substring searcher per call: too slow for
+    // every shared string.
+    let has_escape = v.as_bytes().windows(2).any(|w| w == b"_x");
+    if !has_escape {
         out.push_str(v);
         return;
     }
