@@ -497,6 +497,9 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                 } => {
                     w.row = row_number(attrs, w.row)?;
                     w.next_col = 0;
+                    // Everything before this row is read: what the previous
+                    // row reports when it is flushed.
+                    w.rows.bytes_done = (self.progress)(tokens.consumed());
                 }
                 Token::Text(t) | Token::CData(t) if w.at != In::Nothing => {
                     unescape(t, &mut w.text)?
@@ -508,7 +511,6 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                         let col = w.next_col;
                         w.next_col = col.saturating_add(1);
                         if let Some(value) = self.value(&a, &mut w.text)? {
-                            w.rows.bytes_done = (self.progress)(tokens.consumed());
                             w.rows.push(sink, w.row.saturating_sub(1), col, value)?;
                         }
                     }
