@@ -36,6 +36,17 @@ fn code(bytes: &[u8]) -> Code {
 const HEADER: &str =
     "First Name,Last Name,Email Address,Country Code,Mobile Phone,Parent Organization ID\n";
 
+/// Parses `bytes` and keeps every progress report.
+fn parse_with_progress(bytes: &[u8]) -> (ImportReport, Vec<Progress>) {
+    let mut seen: Vec<Progress> = Vec::new();
+    let report = parse_import(bytes, &ImportOptions::default(), &mut |p| {
+        seen.push(p);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    (report, seen)
+}
+
 fn csv(rows: &str) -> Vec<u8> {
     format!("{HEADER}{rows}").into_bytes()
 }
@@ -240,12 +251,7 @@ fn xlsx_progress_counts_bytes_too() {
     let bytes = xlsx_of(&format!(
         "<worksheet><sheetData>{header}{rows}</sheetData></worksheet>"
     ));
-    let mut seen: Vec<Progress> = Vec::new();
-    let report = parse_import(&bytes, &ImportOptions::default(), &mut |p| {
-        seen.push(p);
-        std::ops::ControlFlow::Continue(())
-    })
-    .unwrap();
+    let (report, seen) = parse_with_progress(&bytes);
     assert_eq!(report.accepted.len(), 10_000);
     assert!(seen.len() >= 3, "{seen:?}");
     assert!(
@@ -520,12 +526,7 @@ fn rejection_report_is_safe_csv() {
 fn progress_is_reported_and_ends_at_the_total() {
     let rows: String = (0..10_000).map(|i| format!("A,B,a{i}@b.de,,,\n")).collect();
     let bytes = csv(&rows);
-    let mut seen: Vec<Progress> = Vec::new();
-    let report = parse_import(&bytes, &ImportOptions::default(), &mut |p| {
-        seen.push(p);
-        std::ops::ControlFlow::Continue(())
-    })
-    .unwrap();
+    let (report, seen) = parse_with_progress(&bytes);
     assert_eq!(report.accepted.len(), 10_000);
     assert!(seen.len() >= 3, "{seen:?}");
     assert!(
