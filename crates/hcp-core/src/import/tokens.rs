@@ -9,10 +9,11 @@
 //! stack, so nesting costs nothing; a token larger than `MAX_TOKEN` is an
 //! error rather than an unbounded buffer.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr3, memmem};
 
 use super::error::{ImportError, invalid};
 
@@ -243,50 +244,18 @@ pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     })
 }
 
-/// Appends character data with its entity references resolved and line
-/// ends normalized as XML 1.0 reads them.
+/// Appends character data with its entity references resolved (by
+/// quick-xml, as the SpreadsheetML reader does) and line ends normalized as
+/// XML 1.0 reads them: before the entities, so a `&#13;` stays a CR.
 pub(crate) fn unescape(raw: &[u8], out: &mut String) -> Result<(), ImportError> {
     let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
-    // Most cell text has neither: one scan, then one copy.
-    if memchr2(b'&', b'\r', raw).is_none() {
-        out.push_str(text);
-        return Ok(());
-    }
-    let mut rest = text;
-    while let Some(amp) = memchr(b'&', rest.as_bytes()) {
-        push_eol(out, rest.get(..amp).unwrap_or_default());
-        let after = rest.get(amp + 1..).unwrap_or_default();
-        let semi = memchr(b';', after.as_bytes()).ok_or_else(|| invalid("XML: bad '&'"))?;
-        let name = after.get(..semi).unwrap_or_default();
-        match name {
-            "lt" => out.push('<'),
-            "gt" => out.push('>'),
-            "amp" => out.push('&'),
-            "quot" => out.push('"'),
-            "apos" => out.push('\''),
-            _ => {
-                let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
-                };
-                let c = code
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| invalid(format!("unknown XML entity &{name};")))?;
-                out.push(c);
-            }
-        }
-        rest = after.get(semi + 1..).unwrap_or_default();
-    }
-    push_eol(out, rest);
+    let text = match memchr(b'\r', raw) {
+        None => Cow::Borrowed(text),
+        Some(_) => Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")),
+    };
+    let text = quick_xml::escape::unescape(&text).map_err(|e| invalid(format!("XML: {e}")))?;
+    out.push_str(&text);
     Ok(())
-}
-
-fn push_eol(out: &mut String, s: &str) {
-    if memchr(b'\r', s.as_bytes()).is_none() {
-        out.push_str(s);
-    } else {
-        out.push_str(&s.replace("\r\n", "\n").replace('\r', "\n"));
-    }
 }
 
 #[cfg(test)]
