@@ -10,10 +10,10 @@ use std::rc::Rc;
 
 use gloo_net::http::Method;
 use hcp_core::client::{
-    ApiError, ServerRowOutcome, batch_key, check_new_token, merge_import, organization_document,
-    person_document, tokens_of,
+    ApiError, ServerRowOutcome, batch_key, check_new_token, merge_import, tokens_of,
 };
 use hcp_core::import::RejectedRow;
+use hcp_core::model::{Hcp, organization_document, person_document};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -287,9 +287,8 @@ impl HcpClient {
             let doc = new_document(&Args::new(hcp))?;
             let inner = self.inner.clone();
             Ok(promise(async move {
-                let call = inner
-                    .call(Method::POST, "hcparty", &c, query)
-                    .json(doc.to_string());
+                let body = serde_json::to_string(&doc).map_err(ApiError::unexpected)?;
+                let call = inner.call(Method::POST, "hcparty", &c, query).json(body);
                 js_text(&inner.http.send(call).await?)
             }))
         })
@@ -520,7 +519,7 @@ fn retryable(e: &ApiError) -> bool {
 }
 
 /// The iCure document for a `NewHcp` from the form.
-fn new_document(hcp: &Args) -> Result<Value, JsValue> {
+fn new_document(hcp: &Args) -> Result<Hcp, JsValue> {
     match hcp.required_str("kind")?.as_str() {
         "person" => person_document(&hcp.person()?).map_err(|reasons| {
             let messages: Vec<&str> = reasons.iter().map(|r| r.message.as_str()).collect();
@@ -528,7 +527,7 @@ fn new_document(hcp: &Args) -> Result<Value, JsValue> {
         }),
         "organization" => {
             organization_document(&hcp.required_str("name")?, hcp.str("email")?.as_deref())
-                .map_err(to_js_error)
+                .map_err(|m| to_js_error(ApiError::invalid(m)))
         }
         other => Err(to_js_error(ApiError::invalid(format!(
             "kind must be \"person\" or \"organization\", not {other:?}"

@@ -5,6 +5,7 @@ pub mod client;
 pub mod error;
 pub mod import;
 pub mod keys;
+pub mod model;
 pub mod rules;
 
 pub use error::{Code, Coded};

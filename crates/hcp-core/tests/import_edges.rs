@@ -515,7 +515,14 @@ fn rejection_report_is_safe_csv() {
     assert!(back.is_ok());
     let lines = out.trim_end().split("\r\n").count();
     assert_eq!(lines, 1 + r.rejected.len());
-    for (prefix, value) in [("+", "+1"), ("-", "-2"), ("@", "@x"), ("\t", "\tx")] {
+    for (prefix, value) in [
+        ("+", "+1"),
+        ("-", "-2"),
+        ("@", "@x"),
+        ("\t", "\tx"),
+        ("spaces", "  =1+1"),
+        ("nbsp", "\u{a0}@SUM(A1)"),
+    ] {
         let r = parse(&csv(&format!("{value},B,bad,,,\n"))).unwrap();
         let csv = rejections_csv(&r.rejected);
         assert!(csv.contains(&format!("'{value}")), "{prefix:?}: {csv}");

@@ -10,6 +10,8 @@
 
 use std::time::{Duration, Instant};
 
+use hcp_core::model::Hcp;
+use hcp_server::hcp::store::{NewPerson, insert_people};
 use hcp_server::{AppState, StaticDirs, db, demo};
 use serde_json::{Value, json};
 
@@ -37,7 +39,7 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
     demo::seed(&pool).await?;
     let running = hcp_server::start(
         "127.0.0.1:0",
-        AppState::new(pool, vec![7u8; 32]),
+        AppState::new(pool, vec![7u8; 32])?,
         StaticDirs::default(),
     )
     .await?;
@@ -87,23 +89,26 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
     // Same rows, already validated, straight into the tables (multi-row
     // INSERTs, one transaction): what the endpoint costs on top is HTTP,
     // JSON, the rules and the duplicate lookups.
-    let people: Vec<(hcp_server::hcp::Hcp, String)> = all
+    let people: Vec<NewPerson> = all
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let hcp: hcp_server::hcp::Hcp = serde_json::from_value(json!({
+            let hcp: Hcp = serde_json::from_value(json!({
                 "id": format!("{i:08}-0000-4000-8000-000000000000"), "rev": "1-x", "created": 0, "modified": 0,
                 "firstName": r["firstName"], "lastName": r["lastName"], "userId": format!("u{i}"),
                 "addresses": [{"telecoms": [{"telecomType": "email", "telecomNumber": r["email"]},
                                             {"telecomType": "mobile", "telecomNumber": r["phone"]}]}]
             }))
             .expect("valid document");
-            (hcp, r["email"].as_str().unwrap_or_default().to_owned())
+            NewPerson {
+                hcp,
+                login: r["email"].as_str().unwrap_or_default().to_owned(),
+            }
         })
         .collect();
     let started = Instant::now();
     let mut tx = raw.begin().await?;
-    hcp_server::hcp::insert_people(&mut tx, "g", &people, 0).await?;
+    insert_people(&mut tx, "g", &people, "bench", 0).await?;
     tx.commit().await?;
     let raw_secs = started.elapsed().as_secs_f64();
     println!(

@@ -3,9 +3,7 @@
 //! databases accept.
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyConnection, AnyPool, Row};
-
-use crate::error::ApiError;
+use sqlx::{AnyConnection, AnyPool};
 
 /// Set on every SQLite connection (most pragmas are per connection). WAL
 /// lets readers proceed during an import; with WAL, `synchronous = NORMAL`
@@ -48,32 +46,6 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
-}
-
-pub async fn user_group(pool: &AnyPool, user_id: &str) -> Result<Option<String>, ApiError> {
-    let row = sqlx::query("SELECT group_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|r| r.get::<String, _>("group_id")))
-}
-
-/// Whether `user_id` may act on database `group_id`: its own, or one granted to it.
-pub async fn may_access(
-    pool: &AnyPool,
-    user_id: &str,
-    own_group: &str,
-    group_id: &str,
-) -> Result<bool, ApiError> {
-    if own_group == group_id {
-        return Ok(true);
-    }
-    let row = sqlx::query("SELECT 1 AS ok FROM admin_groups WHERE user_id = $1 AND group_id = $2")
-        .bind(user_id)
-        .bind(group_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.is_some())
 }
 
 /// Placeholders for statements with many parameters (bulk inserts, `IN`

@@ -1,14 +1,16 @@
 //! The demo database behind `hcp-server --demo`: an administrator, a
-//! database with an organization and a few HCPs, and a second database the
+//! database with an organization and a few HCPs (one of them with a
+//! password, to log in as an HCP user), and a second database the
 //! administrator may also manage.
 
 use sqlx::AnyPool;
 
-use hcp_core::client::{organization_document, person_document};
+use hcp_core::model::{organization_document, person_document};
 use hcp_core::rules::PersonInput;
 use serde_json::json;
 
-use crate::auth::{hash_password, now_ms};
+use crate::auth::now_ms;
+use crate::auth::password::hash_blocking;
 use crate::error::ApiError;
 use crate::hcp::create_in;
 
@@ -17,8 +19,13 @@ pub const DEMO_PASSWORD: &str = "demo-admin-password";
 pub const DEMO_GROUP: &str = "demo-clinic";
 pub const OTHER_GROUP: &str = "demo-research";
 pub const DEMO_ORG_ID: &str = "7d0f4a2e-1b3c-4d5e-8f90-a1b2c3d4e5f6";
+/// The demo HCP user: Anne Dupont, a person of the demo clinic.
+pub const DEMO_HCP_LOGIN: &str = "anne.dupont@example.be";
+pub const DEMO_HCP_PASSWORD: &str = "demo-hcp-password";
+pub const DEMO_HCP_ID: &str = "00000000-0000-4000-8000-000000000001";
 
-/// Creates an administrator of `group_id` (and of `also`), returning its user id.
+/// Creates an administrator of `group_id` (and of `also`: both are granted
+/// to it), returning its user id.
 pub async fn create_admin(
     pool: &AnyPool,
     login: &str,
@@ -33,15 +40,15 @@ pub async fn create_admin(
             .execute(pool)
             .await?;
     }
-    sqlx::query("INSERT INTO users (id, group_id, login, email, password_hash, status, created, rev) VALUES ($1, $2, $3, $3, $4, 'ACTIVE', $5, '1-admin')")
+    sqlx::query("INSERT INTO users (id, group_id, login, email, password_hash, status, created, rev, kind) VALUES ($1, $2, $3, $3, $4, 'ACTIVE', $5, '1-admin', 'admin')")
         .bind(&id)
         .bind(group_id)
         .bind(login)
-        .bind(hash_password(password)?)
+        .bind(hash_blocking(password)?)
         .bind(now_ms())
         .execute(pool)
         .await?;
-    for g in also {
+    for g in std::iter::once(&group_id).chain(also) {
         sqlx::query("INSERT INTO admin_groups (user_id, group_id) VALUES ($1, $2)")
             .bind(&id)
             .bind(*g)
@@ -60,17 +67,17 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
     if exists.is_some() {
         return Ok(());
     }
-    create_admin(pool, DEMO_LOGIN, DEMO_PASSWORD, DEMO_GROUP, &[OTHER_GROUP]).await?;
+    let admin = create_admin(pool, DEMO_LOGIN, DEMO_PASSWORD, DEMO_GROUP, &[OTHER_GROUP]).await?;
     // The documents the "Add User" form sends, through the same create path,
     // so the people get their users.
     let seed_error =
         |what: &str| ApiError::Internal(format!("demo {what} does not pass the rules"));
     let mut tx = pool.begin().await?;
-    let mut org =
-        organization_document("Clinique du Parc", Some("contact@clinique-du-parc.example"))
-            .map_err(|_| seed_error("organization"))?;
+    let org = organization_document("Clinique du Parc", Some("contact@clinique-du-parc.example"))
+        .map_err(|_| seed_error("organization"))?;
+    let mut org = serde_json::to_value(org).map_err(|_| seed_error("organization"))?;
     org["id"] = json!(DEMO_ORG_ID);
-    create_in(&mut tx, DEMO_GROUP, org).await?;
+    create_in(&mut tx, DEMO_GROUP, org, &admin).await?;
     for (i, (first, last, email, phone)) in [
         ("Anne", "Dupont", "anne.dupont@example.be", "+32475123456"),
         ("Jean-Luc", "Martin", "jl.martin@example.fr", "+33612345678"),
@@ -87,10 +94,16 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
             parent_id: DEMO_ORG_ID.into(),
             ..PersonInput::default()
         };
-        let mut person = person_document(&input).map_err(|_| seed_error("person"))?;
+        let person = person_document(&input).map_err(|_| seed_error("person"))?;
+        let mut person = serde_json::to_value(person).map_err(|_| seed_error("person"))?;
         person["id"] = json!(format!("00000000-0000-4000-8000-00000000000{}", i + 1));
-        create_in(&mut tx, DEMO_GROUP, person).await?;
+        create_in(&mut tx, DEMO_GROUP, person, &admin).await?;
     }
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE login = $2")
+        .bind(hash_blocking(DEMO_HCP_PASSWORD)?)
+        .bind(DEMO_HCP_LOGIN)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -18,7 +18,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     Unprocessable(String),
-    #[error("too many failed logins; retry in {0} s")]
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("too many login attempts; retry in {0} s")]
     TooManyRequests(u64),
     #[error("{0}")]
     BadGateway(String),
@@ -36,6 +38,7 @@ impl ApiError {
             ApiError::NotFound(m) => ApiError::NotFound(f(m)),
             ApiError::Conflict(m) => ApiError::Conflict(f(m)),
             ApiError::Unprocessable(m) => ApiError::Unprocessable(f(m)),
+            ApiError::PayloadTooLarge(m) => ApiError::PayloadTooLarge(f(m)),
             ApiError::BadGateway(m) => ApiError::BadGateway(f(m)),
             other => other,
         }
@@ -49,6 +52,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

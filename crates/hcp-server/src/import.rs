@@ -4,20 +4,24 @@
 //! transaction per batch; the `Idempotency-Key` makes a retry return the
 //! first answer and create nothing twice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use hcp_core::client::ServerRowOutcome;
-use hcp_core::rules::{Field, PersonInput, Reason, RuleContext, Violation, validate_person};
+use hcp_core::model::Hcp;
+use hcp_core::rules::duplicates::{CheckedRow, Known, lookup_keys, settle};
+use hcp_core::rules::{PersonInput, RuleContext, validate_person};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::AppState;
 use crate::auth::now_ms;
 use crate::error::{ApiError, ApiResult};
-use crate::hcp::{Address, Hcp, Target, Telecom, new_id, new_rev};
+use crate::extract::JsonBody;
+use crate::hcp::store::{self, NewPerson, new_id, new_rev};
+use crate::policy::{Authorized, act};
 
 pub const MAX_BATCH_ROWS: usize = 5000;
 const MAX_KEY_LEN: usize = 200;
@@ -72,10 +76,11 @@ async fn stored(st: &AppState, group: &str, key: &str) -> ApiResult<Option<Impor
 
 pub async fn import(
     State(st): State<AppState>,
-    target: Target,
+    auth: Authorized<act::Import>,
     headers: HeaderMap,
-    Json(req): Json<ImportRequest>,
+    JsonBody(req): JsonBody<ImportRequest>,
 ) -> ApiResult<Json<ImportResponse>> {
+    let group = auth.group_id.as_str();
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -92,12 +97,12 @@ pub async fn import(
             "at most {MAX_BATCH_ROWS} rows per batch"
         )));
     }
-    if let Some(previous) = stored(&st, &target.group_id, &key).await? {
+    if let Some(previous) = stored(&st, group, &key).await? {
         return Ok(Json(previous));
     }
     let orgs: HashSet<String> =
         sqlx::query("SELECT id FROM hcps WHERE group_id = $1 AND is_org = 1 AND deleted IS NULL")
-            .bind(&target.group_id)
+            .bind(group)
             .fetch_all(&st.pool)
             .await?
             .iter()
@@ -107,133 +112,68 @@ pub async fn import(
         organizations: Some(orgs),
         ..RuleContext::default()
     };
-
-    // Pass 1: the row rules, and duplicates inside the batch.
-    let mut outcomes: Vec<Option<ServerRowOutcome>> = Vec::with_capacity(req.rows.len());
-    let mut valid: Vec<(usize, u64, hcp_core::rules::Person, String)> = Vec::new();
-    let mut seen_emails: HashMap<String, u64> = HashMap::new();
-    let mut seen_phones: HashMap<String, u64> = HashMap::new();
-    for r in req.rows {
-        let input = PersonInput {
-            first_name: r.first_name,
-            last_name: r.last_name,
-            email: r.email,
-            country_code: r.country_code,
-            mobile_phone: r.phone.unwrap_or_default(),
-            parent_id: r.parent_id.unwrap_or_default(),
-        };
-        let person = match validate_person(&input, &rules) {
-            Ok(p) => p,
-            Err(reasons) => {
-                outcomes.push(Some(ServerRowOutcome::Rejected {
-                    row: r.row,
-                    reasons,
-                }));
-                continue;
-            }
-        };
-        let email_key = person.email.to_lowercase();
-        let mut reasons = Vec::new();
-        if let Some(other) = seen_emails.get(&email_key) {
-            let msg = format!("the same Email Address is on row {other}");
-            reasons.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
-        }
-        if let Some(other) = person.phone.as_ref().and_then(|p| seen_phones.get(p)) {
-            let msg = format!("the same Mobile Phone is on row {other}");
-            reasons.push(Violation::new(
-                Field::MobilePhone,
-                Reason::DuplicateInFile,
-                msg,
-            ));
-        }
-        if !reasons.is_empty() {
-            outcomes.push(Some(ServerRowOutcome::Rejected {
+    // The row rules, as the browser ran them.
+    let checked: Vec<CheckedRow> = req
+        .rows
+        .into_iter()
+        .map(|r| {
+            let values = PersonInput {
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                country_code: r.country_code,
+                mobile_phone: r.phone.unwrap_or_default(),
+                parent_id: r.parent_id.unwrap_or_default(),
+            };
+            let verdict = validate_person(&values, &rules);
+            CheckedRow {
                 row: r.row,
-                reasons,
-            }));
-            continue;
-        }
-        seen_emails.insert(email_key.clone(), r.row);
-        if let Some(p) = &person.phone {
-            seen_phones.insert(p.clone(), r.row);
-        }
-        valid.push((outcomes.len(), r.row, person, email_key));
-        outcomes.push(None);
-    }
+                values,
+                verdict,
+            }
+        })
+        .collect();
 
     let mut tx = st.pool.begin().await?;
-    // Pass 2: what the database already holds, looked up in bulk.
-    let emails: Vec<String> = valid.iter().map(|v| v.3.clone()).collect();
-    let phones: Vec<String> = valid.iter().filter_map(|v| v.2.phone.clone()).collect();
-    let group = &target.group_id;
+    // What the database already holds, looked up in bulk inside the
+    // transaction that inserts, then the duplicate rules the browser applies.
+    let (emails, phones) = lookup_keys(&checked);
     let hcp_emails = "SELECT email AS v FROM hcps WHERE deleted IS NULL AND email IN";
     let logins = "SELECT login AS v FROM users WHERE login IN";
     let hcp_phones = "SELECT phone AS v FROM hcps WHERE deleted IS NULL AND phone IN";
-    let taken_emails = existing(&mut tx, hcp_emails, Some(group), &emails).await?;
-    let taken_logins = existing(&mut tx, logins, None, &emails).await?;
+    let mut taken_emails = existing(&mut tx, hcp_emails, Some(group), &emails).await?;
+    taken_emails.extend(existing(&mut tx, logins, None, &emails).await?);
     let taken_phones = existing(&mut tx, hcp_phones, Some(group), &phones).await?;
+    let (accepted, rejected) = settle(checked, &Known::from_stored(taken_emails, taken_phones));
 
-    // Pass 3: create the rest.
     let now = now_ms();
-    let mut people: Vec<(Hcp, String)> = Vec::with_capacity(valid.len());
-    for (slot, row, person, email_key) in valid {
-        let mut reasons = Vec::new();
-        if taken_emails.contains(&email_key) || taken_logins.contains(&email_key) {
-            let msg = "an HCP or user with this Email Address already exists";
-            reasons.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
-        }
-        if person
-            .phone
-            .as_ref()
-            .is_some_and(|p| taken_phones.contains(p))
-        {
-            let msg = "an HCP with this Mobile Phone already exists";
-            reasons.push(Violation::new(
-                Field::MobilePhone,
-                Reason::AlreadyExists,
-                msg,
-            ));
-        }
-        if !reasons.is_empty() {
-            outcomes[slot] = Some(ServerRowOutcome::Rejected { row, reasons });
-            continue;
-        }
+    let mut outcomes: Vec<ServerRowOutcome> = Vec::with_capacity(accepted.len() + rejected.len());
+    let mut people: Vec<NewPerson> = Vec::with_capacity(accepted.len());
+    for a in accepted {
         let id = new_id();
-        let email_telecom = Telecom {
-            telecom_type: Some("email".into()),
-            telecom_number: Some(person.email.clone()),
-        };
-        let mut telecoms = vec![email_telecom];
-        if let Some(p) = &person.phone {
-            telecoms.push(Telecom {
-                telecom_type: Some("mobile".into()),
-                telecom_number: Some(p.clone()),
-            });
-        }
         let hcp = Hcp {
             id: Some(id.clone()),
             rev: Some(new_rev(1)),
             created: Some(now),
             modified: Some(now),
-            first_name: Some(person.first_name),
-            last_name: Some(person.last_name),
-            parent_id: person.parent_id,
             user_id: Some(new_id()),
-            addresses: vec![Address {
-                address_type: Some("work".into()),
-                telecoms,
-            }],
-            ..Hcp::default()
+            ..Hcp::from_person(&a.person)
         };
-        people.push((hcp, email_key));
-        outcomes[slot] = Some(ServerRowOutcome::Created { row, id });
+        people.push(NewPerson {
+            login: a.person.email.to_lowercase(),
+            hcp,
+        });
+        outcomes.push(ServerRowOutcome::Created { row: a.row, id });
     }
-    crate::hcp::insert_people(&mut tx, &target.group_id, &people, now).await?;
-    let outcomes: Vec<ServerRowOutcome> = outcomes.into_iter().flatten().collect();
-    let created = outcomes
-        .iter()
-        .filter(|o| matches!(o, ServerRowOutcome::Created { .. }))
-        .count();
+    outcomes.extend(rejected.into_iter().map(|r| ServerRowOutcome::Rejected {
+        row: r.row,
+        reasons: r.reasons,
+    }));
+    outcomes.sort_by_key(|o| match o {
+        ServerRowOutcome::Created { row, .. } | ServerRowOutcome::Rejected { row, .. } => *row,
+    });
+    store::insert_people(&mut tx, group, &people, &auth.caller.user_id, now).await?;
+    let created = people.len();
     let response = ImportResponse {
         created,
         rejected: outcomes.len() - created,
@@ -241,7 +181,7 @@ pub async fn import(
     };
     let text = serde_json::to_string(&response).map_err(|e| ApiError::Internal(e.to_string()))?;
     let saved = sqlx::query("INSERT INTO import_batches (group_id, idempotency_key, response, created) VALUES ($1, $2, $3, $4)")
-        .bind(&target.group_id)
+        .bind(group)
         .bind(&key)
         .bind(text)
         .bind(now)
@@ -255,7 +195,7 @@ pub async fn import(
         // The same batch committed concurrently: drop ours, answer with theirs.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
-            stored(&st, &target.group_id, &key)
+            stored(&st, group, &key)
                 .await?
                 .map(Json)
                 .ok_or_else(|| ApiError::Conflict("import batch in progress; retry".into()))

@@ -1,23 +1,32 @@
-//! Invitations: a one-time, expiring token e-mailed to an HCP's user so it
-//! can choose a password. Without SMTP the e-mail goes to the outbox table,
-//! which an administrator reads through `GET /rest/v2/admin/outbox`.
-
-use std::collections::HashMap;
+//! Invitations: a one-time, expiring token e-mailed to a data owner's user
+//! so it can choose a password. Links point at the configured public URL,
+//! never at the request's Host. Without SMTP the e-mail waits in the outbox,
+//! which administrators read; once the invitation is used, expired,
+//! superseded by a newer one or purged, the message no longer holds the link.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::AppState;
-use crate::auth::{Caller, hash_password, now_ms, random_secret, token_hash};
+use crate::auth::{Caller, UserStatus, now_ms, random_secret, session, token_hash};
 use crate::error::{ApiError, ApiResult};
-use crate::hcp::Target;
+use crate::extract::{JsonBody, PathParams};
+use crate::policy::{Authorized, act, check_manage_user, user_of_hcp};
 
 const INVITATION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
-const MIN_PASSWORD: usize = 10;
 const SUBJECT: &str = "Your invitation";
+
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/invitation", post(accept))
+}
+
+pub fn admin_routes() -> Router<AppState> {
+    Router::new().route("/outbox", get(outbox))
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,110 +37,158 @@ pub struct Invitation {
     delivery: &'static str,
 }
 
-/// Creates the invitation of HCP `hcp_id`'s user and queues its e-mail.
+fn invitation_body(link: &str) -> String {
+    format!(
+        "You have been invited to manage your healthcare data.\n\nChoose your password here (valid 7 days, once):\n{link}\n"
+    )
+}
+
+/// What an outbox message says once its link no longer works.
+pub fn withdrawn_body() -> String {
+    "You have been invited to manage your healthcare data.\n\n\
+     This invitation was used, has expired or was replaced: ask for a new one.\n"
+        .to_owned()
+}
+
+/// Withdraws the pending invitations of a user (and their outbox links).
+async fn withdraw(db: &mut AnyConnection, user_id: &str, now: i64) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET body = $1 WHERE invitation_id IN \
+         (SELECT id FROM invitations WHERE user_id = $2)",
+    )
+    .bind(withdrawn_body())
+    .bind(user_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "UPDATE invitations SET expires = $1 WHERE user_id = $2 AND used IS NULL AND expires > $1",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Invites the user of HCP `hcp_id`, if the caller manages it: a new
+/// invitation replaces any pending one. The e-mail leaves after the
+/// database transaction; if the mail server refuses it, the invitation is
+/// withdrawn, so no token exists that nobody received.
 pub async fn invite_hcp(
     st: &AppState,
+    caller: &Caller,
     group_id: &str,
     hcp_id: &str,
-    base_url: &str,
 ) -> ApiResult<Invitation> {
-    let user = sqlx::query("SELECT id, login FROM users WHERE hcp_id = $1 AND group_id = $2")
-        .bind(hcp_id)
-        .bind(group_id)
-        .fetch_optional(&st.pool)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("HCP {hcp_id} has no user to invite (no email?)"))
-        })?;
-    let user_id: String = user.try_get("id")?;
-    let email: String = user.try_get("login")?;
+    let user = user_of_hcp(st, group_id, hcp_id).await?.ok_or_else(|| {
+        ApiError::NotFound(format!("HCP {hcp_id} has no user to invite (no email?)"))
+    })?;
+    check_manage_user(caller, &user)?;
     let token = random_secret()?;
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_ms();
     let expires = now + INVITATION_TTL_MS;
+    let body = invitation_body(&format!("{}/#invitation={token}", st.public_url()));
     let mut tx = st.pool.begin().await?;
+    withdraw(&mut tx, &user.id, now).await?;
     sqlx::query("INSERT INTO invitations (id, group_id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&id)
         .bind(group_id)
-        .bind(&user_id)
+        .bind(&user.id)
         .bind(token_hash(&token))
         .bind(now)
         .bind(expires)
         .execute(&mut *tx)
         .await?;
-    let link = format!("{base_url}/#invitation={token}");
-    let body = format!(
-        "You have been invited to manage your healthcare data.\n\nChoose your password here (valid 7 days, once):\n{link}\n"
-    );
-    // With SMTP the invitation only counts once the server took the e-mail:
-    // a refused e-mail rolls the invitation back, so no token exists that
-    // nobody received.
-    let delivery = if let Some(mailer) = &st.mailer {
-        mailer.send(&email, SUBJECT, body).await?;
-        "smtp"
-    } else {
-        sqlx::query("INSERT INTO outbox (id, group_id, to_addr, subject, body, created) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(uuid::Uuid::new_v4().to_string())
-            .bind(group_id)
-            .bind(&email)
-            .bind(SUBJECT)
-            .bind(body)
-            .bind(now)
+    if user.password_hash.is_none() {
+        sqlx::query("UPDATE users SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(UserStatus::Registering.as_str())
+            .bind(&user.id)
+            .bind(UserStatus::Active.as_str())
             .execute(&mut *tx)
             .await?;
-        "outbox"
-    };
+    }
+    if st.mailer.is_none() {
+        sqlx::query("INSERT INTO outbox (id, group_id, to_addr, subject, body, created, invitation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(group_id)
+            .bind(&user.login)
+            .bind(SUBJECT)
+            .bind(&body)
+            .bind(now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
+    let delivery = match &st.mailer {
+        None => "outbox",
+        Some(mailer) => {
+            if let Err(e) = mailer.send(&user.login, SUBJECT, body).await {
+                sqlx::query("DELETE FROM invitations WHERE id = $1")
+                    .bind(&id)
+                    .execute(&st.pool)
+                    .await?;
+                return Err(e);
+            }
+            "smtp"
+        }
+    };
     Ok(Invitation {
         id,
-        email,
+        email: user.login,
         expires,
         delivery,
     })
 }
 
-/// The address links in e-mails point to: the request's own Host.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 pub async fn invite(
     State(st): State<AppState>,
-    target: Target,
-    headers: HeaderMap,
-    Path(params): Path<HashMap<String, String>>,
+    auth: Authorized<act::Invite>,
+    path: PathParams,
 ) -> ApiResult<Json<Invitation>> {
-    let id = crate::hcp::path_param(&params, "id")?;
+    let id = path.get("id")?;
     Ok(Json(
-        invite_hcp(&st, &target.group_id, id, &base_url(&headers)).await?,
+        invite_hcp(&st, &auth.caller, &auth.group_id, id).await?,
     ))
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
+    database: String,
     to: String,
     subject: String,
     body: String,
     created: i64,
 }
 
-/// The caller's database's outbox, newest first.
+/// The outbox of the databases granted to the administrator, newest first.
+/// Links of invitations that can no longer be used are withdrawn first.
 pub async fn outbox(
     State(st): State<AppState>,
-    caller: Caller,
+    auth: Authorized<act::ReadOutbox>,
 ) -> ApiResult<Json<Vec<OutboxMessage>>> {
-    let rows = sqlx::query("SELECT to_addr, subject, body, created FROM outbox WHERE group_id = $1 ORDER BY created DESC")
-        .bind(&caller.group_id)
-        .fetch_all(&st.pool)
-        .await?;
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE outbox SET body = $1 WHERE invitation_id IS NOT NULL AND body <> $1 AND NOT EXISTS \
+         (SELECT 1 FROM invitations i WHERE i.id = outbox.invitation_id AND i.used IS NULL AND i.expires > $2)",
+    )
+    .bind(withdrawn_body())
+    .bind(now)
+    .execute(&st.pool)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT group_id, to_addr, subject, body, created FROM outbox WHERE group_id IN \
+         (SELECT group_id FROM admin_groups WHERE user_id = $1) ORDER BY created DESC",
+    )
+    .bind(&auth.caller.user_id)
+    .fetch_all(&st.pool)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(OutboxMessage {
+            database: r.try_get("group_id")?,
             to: r.try_get("to_addr")?,
             subject: r.try_get("subject")?,
             body: r.try_get("body")?,
@@ -147,16 +204,19 @@ pub struct Accept {
     password: String,
 }
 
-/// Uses an invitation once: sets the user's password.
+/// Uses an invitation once: sets the user's password, activates it, ends
+/// any session it had, and withdraws the e-mail's link.
 pub async fn accept(
     State(st): State<AppState>,
-    Json(a): Json<Accept>,
+    JsonBody(a): JsonBody<Accept>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    if a.password.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::BadRequest(format!(
-            "the password needs at least {MIN_PASSWORD} characters"
-        )));
+    hcp_core::rules::check_password(&a.password).map_err(ApiError::BadRequest)?;
+    if a.token.len() > 256 {
+        return Err(ApiError::Unauthorized(
+            "this invitation is unknown, used or expired".into(),
+        ));
     }
+    let hash = st.hasher.hash(a.password).await?;
     let now = now_ms();
     let mut tx = st.pool.begin().await?;
     let used = sqlx::query(
@@ -171,16 +231,25 @@ pub async fn accept(
             "this invitation is unknown, used or expired".into(),
         ));
     }
-    let row = sqlx::query("SELECT user_id FROM invitations WHERE token_hash = $1")
+    let row = sqlx::query("SELECT id, user_id FROM invitations WHERE token_hash = $1")
         .bind(token_hash(&a.token))
         .fetch_one(&mut *tx)
         .await?;
     let user_id: String = row.try_get("user_id")?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash_password(&a.password)?)
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
+    let updated = sqlx::query(
+        "UPDATE users SET password_hash = $1, status = $2 WHERE id = $3 AND status <> $4",
+    )
+    .bind(hash)
+    .bind(UserStatus::Active.as_str())
+    .bind(&user_id)
+    .bind(UserStatus::Disabled.as_str())
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(ApiError::Unauthorized("this user is deactivated".into()));
+    }
+    withdraw(&mut tx, &user_id, now).await?;
+    session::end_all(&mut tx, &user_id, "password set by invitation").await?;
     tx.commit().await?;
     Ok(Json(serde_json::json!({ "successful": true })))
 }

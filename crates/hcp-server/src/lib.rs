@@ -6,38 +6,40 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod groups;
 pub mod hcp;
 pub mod import;
 pub mod invite;
-pub mod limit;
 mod login;
 pub mod mail;
+pub mod policy;
+pub mod throttle;
 pub mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, header};
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use sqlx::AnyPool;
 use tower::Layer;
 use tower_http::cors::CorsLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-/// Largest request body accepted (an import batch is the largest legitimate one).
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub use extract::{MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: AnyPool,
-    pub jwt_secret: Arc<Vec<u8>>,
-    pub limits: Arc<LoginLimits>,
+    pub keys: Arc<auth::jwt::Keys>,
+    pub hasher: Arc<auth::password::Hasher>,
+    pub throttle: Arc<throttle::Throttle>,
     /// SMTP delivery; `None` keeps e-mails in the outbox table.
     pub mailer: Option<Arc<mail::Mailer>>,
     /// Origins other than the server's own whose pages may call the API
@@ -45,34 +47,24 @@ pub struct AppState {
     pub cors_origins: Arc<Vec<String>>,
     /// Lifetime of access tokens (refresh tokens live 12 h).
     pub access_ttl_secs: i64,
-}
-
-/// Failed logins allowed per account and per client address in 5 minutes.
-pub struct LoginLimits {
-    pub per_account: limit::FailureLimiter,
-    pub per_address: limit::FailureLimiter,
-}
-
-impl Default for LoginLimits {
-    fn default() -> Self {
-        let window = std::time::Duration::from_secs(300);
-        LoginLimits {
-            per_account: limit::FailureLimiter::new(10, window),
-            per_address: limit::FailureLimiter::new(50, window),
-        }
-    }
+    /// Where links in e-mails point (`--public-url`); set from the listen
+    /// address at start when not configured.
+    public_url: Arc<OnceLock<String>>,
 }
 
 impl AppState {
-    pub fn new(pool: AnyPool, jwt_secret: Vec<u8>) -> AppState {
-        AppState {
+    pub fn new(pool: AnyPool, jwt_secret: Vec<u8>) -> Result<AppState, error::ApiError> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState {
             pool,
-            jwt_secret: Arc::new(jwt_secret),
-            limits: Arc::new(LoginLimits::default()),
+            keys: Arc::new(auth::jwt::Keys::new(&jwt_secret)?),
+            hasher: Arc::new(auth::password::Hasher::new(cores)?),
+            throttle: Arc::new(throttle::Throttle::default()),
             mailer: None,
             cors_origins: Arc::new(Vec::new()),
             access_ttl_secs: auth::ACCESS_TTL_SECS,
-        }
+            public_url: Arc::new(OnceLock::new()),
+        })
     }
 
     pub fn with_cors_origins(mut self, origins: Vec<String>) -> AppState {
@@ -84,6 +76,18 @@ impl AppState {
         self.mailer = Some(Arc::new(mailer));
         self
     }
+
+    /// The public address of the page, for links in e-mails (no trailing slash).
+    pub fn with_public_url(self, url: &str) -> AppState {
+        let _ = self.public_url.set(url.trim_end_matches('/').to_owned());
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        self.public_url
+            .get()
+            .map_or("http://localhost", String::as_str)
+    }
 }
 
 /// Where the static files live (the page and the package).
@@ -93,25 +97,21 @@ pub struct StaticDirs {
     pub pkg: Option<PathBuf>,
 }
 
-fn hcp_routes() -> Router<AppState> {
+/// The API: one router per module, each route's role checked by its
+/// handler's `policy::Authorized` extractor.
+pub fn api() -> Router<AppState> {
     Router::new()
-        .route("/", get(hcp::list).post(hcp::create).put(hcp::update))
-        .route("/batch", post(hcp::create_batch))
-        .route("/byIds", post(hcp::by_ids))
-        .route("/import", post(import::import))
-        .route("/purge/{id}", delete(hcp::purge))
-        .route("/{id}", get(hcp::get).delete(hcp::delete))
-        .route("/{id}/invite", post(invite::invite))
-        .route("/{parentId}/children", get(hcp::children))
-}
-
-fn user_routes() -> Router<AppState> {
-    Router::new()
-        .route("/{userId}", get(users::get_user))
-        .route(
-            "/token/{userId}/{name}",
-            post(users::create_token).delete(users::delete_token),
+        .nest(
+            "/rest/v2/auth",
+            login::routes().merge(invite::public_routes()),
         )
+        .nest("/rest/v2/admin", invite::admin_routes())
+        .route("/rest/v2/group", get(groups::list))
+        .nest("/rest/v2/hcparty", hcp::routes())
+        .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp::routes())
+        .nest("/rest/v2/user", users::routes())
+        .nest("/rest/v2/user/inGroup/{groupId}", users::routes())
+        .route("/health", get(|| async { "ok" }))
 }
 
 /// Bearer tokens travel in headers, not cookies, so credentials are never
@@ -133,19 +133,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 pub fn app(state: AppState, statics: &StaticDirs) -> Router {
     let cors = cors(&state.cors_origins);
-    let api = Router::new()
-        .route("/rest/v2/auth/login", post(login::login))
-        .route("/rest/v2/auth/refresh", post(login::refresh))
-        .route("/rest/v2/auth/invitation", post(invite::accept))
-        .route("/rest/v2/admin/outbox", get(invite::outbox))
-        .route("/rest/v2/group", get(groups::list))
-        .nest("/rest/v2/hcparty", hcp_routes())
-        .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp_routes())
-        .nest("/rest/v2/user", user_routes())
-        .nest("/rest/v2/user/inGroup/{groupId}", user_routes())
-        .route("/health", get(|| async { "ok" }))
-        .with_state(state);
-    let mut router = api;
+    let mut router = api().with_state(state);
     if let Some(pkg) = &statics.pkg {
         router = router.nest_service("/pkg", with_page_headers(ServeDir::new(pkg)));
     }
@@ -153,7 +141,7 @@ pub fn app(state: AppState, statics: &StaticDirs) -> Router {
         router = router.fallback_service(with_page_headers(ServeDir::new(www)));
     }
     router
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
         .layer(
             // Method and path only: queries, headers and bodies can carry
@@ -198,7 +186,9 @@ pub struct Running {
 pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    let state = state.with_public_url(&format!("http://{addr}"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(prune_forever(state.clone()));
     let router = app(state, &statics);
     let task = tokio::spawn(async move {
         axum::serve(
@@ -215,4 +205,19 @@ pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::i
         shutdown: tx,
         task,
     })
+}
+
+/// Forgets ended sessions and finished throttle windows every minute, so
+/// neither table grows with time.
+async fn prune_forever(st: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = auth::session::prune(&st).await {
+            tracing::warn!(error = %e, "pruning sessions failed");
+        }
+        if let Err(e) = st.throttle.prune(&st).await {
+            tracing::warn!(error = %e, "pruning the login throttle failed");
+        }
+    }
 }

@@ -43,6 +43,11 @@ struct Args {
     /// `*` for any). The admin page served here needs none.
     #[arg(long, env = "HCP_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// The address people open the page at (`https://hcp.example.org`): links
+    /// in invitation e-mails point there, never at a request's Host header.
+    /// Default: `http://` and the listen address.
+    #[arg(long, env = "HCP_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Lifetime of access tokens in seconds (clients refresh them).
     #[arg(long, env = "HCP_ACCESS_TOKEN_TTL", default_value_t = auth::ACCESS_TTL_SECS,
           value_parser = clap::value_parser!(i64).range(1..=86_400))]
@@ -71,8 +76,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         demo::seed(&pool).await?;
     }
-    let mut state = AppState::new(pool, secret).with_cors_origins(args.cors_origins);
+    let mut state = AppState::new(pool, secret)?.with_cors_origins(args.cors_origins);
     state.access_ttl_secs = args.access_token_ttl;
+    if let Some(url) = &args.public_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err("--public-url must start with http:// or https://".into());
+        }
+        state = state.with_public_url(url);
+    }
     if let Some(url) = &args.smtp_url {
         state = state.with_mailer(mail::Mailer::new(url, &args.mail_from)?);
     }
@@ -84,6 +95,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("hcp-kit is running: open http://{}/", running.addr);
     if args.demo {
         println!("demo login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+        println!(
+            "demo HCP user: {} / {}",
+            demo::DEMO_HCP_LOGIN,
+            demo::DEMO_HCP_PASSWORD
+        );
     }
     shutdown_signal().await?;
     tracing::info!("shutting down");

@@ -1,23 +1,43 @@
-//! Users linked to HCPs, and their authentication tokens: created with a
-//! unique name and a validity, shown once, stored only as a SHA-256, listed
-//! without their value, deleted at will; expired or deleted ones stop
-//! working at once (login checks the table on every use).
+//! Users: read, password changes, deactivation and reactivation (each ends
+//! the user's sessions), and authentication tokens: created with a unique
+//! name and a validity, shown once, stored only as a SHA-256, listed without
+//! their value, deleted at will; expired or deleted ones stop working at once,
+//! with the sessions they opened.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
 use hcp_core::client::{MAX_TOKEN_NAME, is_token_name};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::AppState;
-use crate::auth::{now_ms, random_secret, token_hash};
+use crate::auth::{Account, UserStatus, now_ms, random_secret, session, token_hash};
 use crate::error::{ApiError, ApiResult};
-use crate::hcp::{Target, path_param};
+use crate::extract::{JsonBody, PathParams, QueryParams};
+use crate::policy::{
+    self, Authorized, act, check_manage_user, check_read_user, check_set_password, check_tokens,
+};
+use crate::throttle::account_key;
 
 /// One year: tokens are for machines and scripts, not forever.
 const MAX_VALIDITY_SECS: i64 = 365 * 24 * 3600;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/current", get(current))
+        .route("/byHealthcarePartyId/{id}", get(by_hcp))
+        .route("/{userId}", get(get_user))
+        .route("/{userId}/password", put(set_password))
+        .route("/{userId}/deactivate", post(deactivate))
+        .route("/{userId}/reactivate", post(reactivate))
+        .route(
+            "/token/{userId}/{name}",
+            post(create_token).delete(delete_token),
+        )
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,31 +47,28 @@ pub struct TokenInfo {
     expires: i64,
 }
 
+/// A user as the API shows it (iCure's `UserDto` subset, plus `kind`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     id: String,
     login: String,
-    email: Option<String>,
+    group_id: String,
+    /// `admin`, `hcp`, `patient` or `device`.
+    kind: String,
     healthcare_party_id: Option<String>,
+    patient_id: Option<String>,
+    device_id: Option<String>,
+    /// `ACTIVE`, `REGISTERING` (invited, no password yet) or `DISABLED`.
     status: String,
     authentication_tokens: BTreeMap<String, TokenInfo>,
 }
 
-/// The user `user_id` if it belongs to the target database.
-async fn user_in(st: &AppState, target: &Target, user_id: &str) -> ApiResult<User> {
-    let row = sqlx::query(
-        "SELECT id, login, email, hcp_id, status FROM users WHERE id = $1 AND group_id = $2",
-    )
-    .bind(user_id)
-    .bind(&target.group_id)
-    .fetch_optional(&st.pool)
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no user with id {user_id} in this database")))?;
+async fn user_json(st: &AppState, a: Account) -> ApiResult<User> {
     let tokens = sqlx::query(
         "SELECT name, created, expires FROM auth_tokens WHERE user_id = $1 ORDER BY name",
     )
-    .bind(user_id)
+    .bind(&a.id)
     .fetch_all(&st.pool)
     .await?;
     let mut authentication_tokens = BTreeMap::new();
@@ -66,23 +83,147 @@ async fn user_in(st: &AppState, target: &Target, user_id: &str) -> ApiResult<Use
         authentication_tokens.insert(t.try_get::<String, _>("name")?, info);
     }
     Ok(User {
-        id: row.try_get("id")?,
-        login: row.try_get("login")?,
-        email: row.try_get("email")?,
-        healthcare_party_id: row.try_get("hcp_id")?,
-        status: row.try_get("status")?,
+        id: a.id,
+        login: a.login,
+        group_id: a.group_id,
+        kind: a.kind,
+        healthcare_party_id: a.hcp_id,
+        patient_id: a.patient_id,
+        device_id: a.device_id,
+        status: a.status,
         authentication_tokens,
     })
 }
 
+pub async fn current(
+    State(st): State<AppState>,
+    auth: Authorized<act::ReadUser>,
+) -> ApiResult<Json<User>> {
+    let me = policy::user_in(&st, &auth.caller.home_group, &auth.caller.user_id).await?;
+    Ok(Json(user_json(&st, me).await?))
+}
+
 pub async fn get_user(
     State(st): State<AppState>,
-    target: Target,
-    Path(params): Path<HashMap<String, String>>,
+    auth: Authorized<act::ReadUser>,
+    path: PathParams,
 ) -> ApiResult<Json<User>> {
+    let target = policy::user_in(&st, &auth.group_id, path.get("userId")?).await?;
+    check_read_user(&auth.caller, &target)?;
+    Ok(Json(user_json(&st, target).await?))
+}
+
+/// The ids of the users of an HCP (iCure's shape: a list of ids).
+pub async fn by_hcp(
+    State(st): State<AppState>,
+    auth: Authorized<act::ReadDirectory>,
+    path: PathParams,
+) -> ApiResult<Json<Vec<String>>> {
+    let rows = sqlx::query("SELECT id FROM users WHERE hcp_id = $1 AND group_id = $2 ORDER BY id")
+        .bind(path.get("id")?)
+        .bind(&auth.group_id)
+        .fetch_all(&st.pool)
+        .await?;
     Ok(Json(
-        user_in(&st, &target, path_param(&params, "userId")?).await?,
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("id"))
+            .collect::<Result<_, _>>()?,
     ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPassword {
+    password: String,
+    /// Required to change one's own password.
+    current_password: Option<String>,
+}
+
+/// Sets a user's password; every session of the user ends (the caller's
+/// own too, when it changes its own password: it logs in again).
+pub async fn set_password(
+    State(st): State<AppState>,
+    auth: Authorized<act::ManageUser>,
+    path: PathParams,
+    JsonBody(body): JsonBody<NewPassword>,
+) -> ApiResult<Json<User>> {
+    let target = policy::user_in(&st, &auth.group_id, path.get("userId")?).await?;
+    check_set_password(&auth.caller, &target)?;
+    hcp_core::rules::check_password(&body.password).map_err(ApiError::BadRequest)?;
+    if target.id == auth.caller.user_id {
+        let current = body.current_password.ok_or_else(|| {
+            ApiError::BadRequest("currentPassword is required to change your own password".into())
+        })?;
+        let limits = &st.throttle;
+        limits
+            .count(&st, &account_key(&target.login), limits.per_account)
+            .await?;
+        if !st
+            .hasher
+            .verify(current, target.password_hash.clone())
+            .await?
+        {
+            return Err(ApiError::Forbidden("the current password is wrong".into()));
+        }
+    }
+    let hash = st.hasher.hash(body.password).await?;
+    let mut tx = st.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE users SET password_hash = $1, status = CASE WHEN status = $2 THEN $3 ELSE status END WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(UserStatus::Registering.as_str())
+    .bind(UserStatus::Active.as_str())
+    .bind(&target.id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() != 1 {
+        return Err(ApiError::NotFound("the user is gone".into()));
+    }
+    session::end_all(&mut tx, &target.id, "password changed").await?;
+    tx.commit().await?;
+    let after = policy::user_in(&st, &auth.group_id, &target.id).await?;
+    Ok(Json(user_json(&st, after).await?))
+}
+
+async fn set_status(
+    st: &AppState,
+    auth: &Authorized<act::ManageUser>,
+    path: &PathParams,
+    status: UserStatus,
+) -> ApiResult<Json<User>> {
+    let target = policy::user_in(st, &auth.group_id, path.get("userId")?).await?;
+    check_manage_user(&auth.caller, &target)?;
+    let mut tx = st.pool.begin().await?;
+    sqlx::query("UPDATE users SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(&target.id)
+        .execute(&mut *tx)
+        .await?;
+    if status == UserStatus::Disabled {
+        session::end_all(&mut tx, &target.id, "user deactivated").await?;
+    }
+    tx.commit().await?;
+    let after = policy::user_in(st, &auth.group_id, &target.id).await?;
+    Ok(Json(user_json(st, after).await?))
+}
+
+/// Deactivates a user: its sessions end and it cannot log in until reactivated.
+pub async fn deactivate(
+    State(st): State<AppState>,
+    auth: Authorized<act::ManageUser>,
+    path: PathParams,
+) -> ApiResult<Json<User>> {
+    set_status(&st, &auth, &path, UserStatus::Disabled).await
+}
+
+/// Reactivates a user: it may log in again (its old sessions stay ended).
+pub async fn reactivate(
+    State(st): State<AppState>,
+    auth: Authorized<act::ManageUser>,
+    path: PathParams,
+) -> ApiResult<Json<User>> {
+    set_status(&st, &auth, &path, UserStatus::Active).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,12 +235,12 @@ pub struct ValidityQuery {
 /// Creates a token and returns its value, the only time it is shown.
 pub async fn create_token(
     State(st): State<AppState>,
-    target: Target,
-    Path(params): Path<HashMap<String, String>>,
-    Query(q): Query<ValidityQuery>,
+    auth: Authorized<act::ManageTokens>,
+    path: PathParams,
+    QueryParams(q): QueryParams<ValidityQuery>,
 ) -> ApiResult<Json<String>> {
-    let user_id = path_param(&params, "userId")?;
-    let name = path_param(&params, "name")?.trim();
+    let user_id = path.get("userId")?;
+    let name = path.get("name")?.trim();
     if !is_token_name(name) {
         return Err(ApiError::BadRequest(format!(
             "a token name is 1 to {MAX_TOKEN_NAME} printable characters"
@@ -111,14 +252,15 @@ pub async fn create_token(
             "tokenValidity must be 1 to {MAX_VALIDITY_SECS} seconds"
         )));
     }
-    user_in(&st, &target, user_id).await?;
+    let target = policy::user_in(&st, &auth.group_id, user_id).await?;
+    check_tokens(&auth.caller, &target)?;
     let value = random_secret()?;
     let now = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO auth_tokens (user_id, name, token_hash, created, expires) \
          SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM auth_tokens WHERE user_id = $1 AND name = $2)",
     )
-    .bind(user_id)
+    .bind(&target.id)
     .bind(name)
     .bind(token_hash(&value))
     .bind(now)
@@ -133,21 +275,25 @@ pub async fn create_token(
     Ok(Json(value))
 }
 
+/// Deletes a token; the sessions it opened end with it.
 pub async fn delete_token(
     State(st): State<AppState>,
-    target: Target,
-    Path(params): Path<HashMap<String, String>>,
+    auth: Authorized<act::ManageTokens>,
+    path: PathParams,
 ) -> ApiResult<Json<User>> {
-    let user_id = path_param(&params, "userId")?;
-    let name = path_param(&params, "name")?;
-    user_in(&st, &target, user_id).await?;
+    let name = path.get("name")?;
+    let target = policy::user_in(&st, &auth.group_id, path.get("userId")?).await?;
+    check_tokens(&auth.caller, &target)?;
+    let mut tx = st.pool.begin().await?;
     let done = sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1 AND name = $2")
-        .bind(user_id)
+        .bind(&target.id)
         .bind(name)
-        .execute(&st.pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no token named {name:?}")));
     }
-    Ok(Json(user_in(&st, &target, user_id).await?))
+    session::end_opened_by(&mut tx, &target.id, name).await?;
+    tx.commit().await?;
+    Ok(Json(user_json(&st, target).await?))
 }

@@ -1,6 +1,5 @@
 //! What a client of the HCP backend decides without doing any I/O: how an
 //! HTTP answer becomes a typed error, when an access token needs refreshing,
-//! how a person or organization typed in a form becomes an iCure document,
 //! how authentication tokens are listed, and how an import's browser-side and
 //! server-side outcomes merge so every row of the file ends in exactly one
 //! place. The wasm binding does the fetches; this module is tested natively.
@@ -10,10 +9,9 @@ mod import;
 pub use import::{FileRowOutcome, ImportSummary, ServerRowOutcome, batch_key, merge_import};
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::{Code, Coded};
-use crate::rules::{PersonInput, RuleContext, Violation, normalize_email, validate_person};
 
 /// A failed call to the backend.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,39 +112,6 @@ pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
 /// Whether a token expiring at `expiry_ms` must be refreshed before use at `now_ms`.
 pub fn needs_refresh(expiry_ms: Option<f64>, now_ms: f64) -> bool {
     expiry_ms.is_some_and(|exp| now_ms + REFRESH_MARGIN_MS >= exp)
-}
-
-/// What the "Add User" form sends for a person, checked with the import's rules.
-pub fn person_document(input: &PersonInput) -> Result<Value, Vec<Violation>> {
-    let p = validate_person(input, &RuleContext::default())?;
-    let mut telecoms = vec![json!({"telecomType": "email", "telecomNumber": p.email})];
-    if let Some(phone) = &p.phone {
-        telecoms.push(json!({"telecomType": "mobile", "telecomNumber": phone}));
-    }
-    let mut doc = json!({
-        "firstName": p.first_name,
-        "lastName": p.last_name,
-        "addresses": [{"addressType": "work", "telecoms": telecoms}],
-    });
-    if let (Some(parent), Some(obj)) = (&p.parent_id, doc.as_object_mut()) {
-        obj.insert("parentId".into(), json!(parent));
-    }
-    Ok(doc)
-}
-
-/// An organization as the form sends it: a name, optionally an email.
-pub fn organization_document(name: &str, email: Option<&str>) -> Result<Value, ApiError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::invalid("an organization needs a name"));
-    }
-    let mut doc = json!({ "name": name });
-    if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
-        let email = normalize_email(email).map_err(|v| ApiError::invalid(v.message))?;
-        doc["addresses"] = json!([{"addressType": "work", "telecoms": [
-            {"telecomType": "email", "telecomNumber": email}]}]);
-    }
-    Ok(doc)
 }
 
 /// One authentication token of a user, as listed (never its value).

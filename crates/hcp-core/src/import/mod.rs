@@ -14,17 +14,16 @@ mod xlsx;
 mod xml;
 mod xml2003;
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-
 use std::ops::ControlFlow;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use error::ImportError;
 pub use report::rejections_csv;
 
-use crate::rules::{Field, Person, PersonInput, Reason, RuleContext, Violation, validate_person};
+pub use crate::rules::duplicates::{AcceptedRow, RejectedRow};
+use crate::rules::duplicates::{CheckedRow, Known, settle};
+use crate::rules::{Field, PersonInput, RuleContext, validate_person};
 
 /// The formats hcp-kit reads, as detected from the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,22 +121,6 @@ impl Warning {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AcceptedRow {
-    /// The spreadsheet's own 1-based row number (header counted).
-    pub row: u64,
-    #[serde(flatten)]
-    pub person: Person,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RejectedRow {
-    pub row: u64,
-    /// The row's values as typed.
-    pub values: PersonInput,
-    pub reasons: Vec<Violation>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Stats {
     /// Non-empty data rows (header excluded) = accepted + rejected.
@@ -167,7 +150,7 @@ pub(crate) struct RowSink<'a> {
     limits: Limits,
     rules: RuleContext,
     mapping: Option<header::Mapping>,
-    checked: Vec<Checked>,
+    checked: Vec<CheckedRow>,
     warnings: Vec<Warning>,
     ignored_columns: bool,
     rows: u64,
@@ -231,7 +214,7 @@ impl RowSink<'_> {
             }
         }
         let verdict = validate_person(&input, &self.rules);
-        self.checked.push(Checked {
+        self.checked.push(CheckedRow {
             row: number,
             values: input,
             verdict,
@@ -355,7 +338,8 @@ pub fn parse_import(
         return Err(ImportError::Cancelled);
     }
     let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
-    let (accepted, rejected) = settle_duplicates(sink.checked, options);
+    let known = Known::new(&options.existing_emails, &options.existing_phones);
+    let (accepted, rejected) = settle(sink.checked, &known);
     let stats = Stats {
         rows: sink.rows,
         accepted: accepted.len() as u64,
@@ -371,172 +355,4 @@ pub fn parse_import(
         warnings: sink.warnings,
         stats,
     })
-}
-
-/// A data row after the per-row rules.
-struct Checked {
-    row: u64,
-    values: PersonInput,
-    verdict: Result<Person, Vec<Violation>>,
-}
-
-impl Checked {
-    /// The row's email and phone in comparable form, when they are valid,
-    /// even if another field of the row is not (its duplicates still matter).
-    fn keys(&self) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
-        match &self.verdict {
-            Ok(p) => (
-                Some(lowercase(&p.email)),
-                p.phone.as_deref().map(Cow::Borrowed),
-            ),
-            Err(_) => {
-                let email = crate::rules::normalize_email(self.values.email.trim())
-                    .ok()
-                    .map(|e| Cow::Owned(e.to_lowercase()));
-                let phone = match (
-                    self.values.mobile_phone.trim(),
-                    crate::rules::normalize_country_code(&self.values.country_code),
-                ) {
-                    ("", _) | (_, Err(_)) => None,
-                    (raw, Ok(cc)) => crate::rules::normalize_phone(raw, cc).ok().map(Cow::Owned),
-                };
-                (email, phone)
-            }
-        }
-    }
-}
-
-/// Emails compare case-insensitively; most are lowercase already.
-fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// The rows a key is on; most keys are on one row, which needs no allocation.
-enum Rows {
-    One(u64),
-    Many(Vec<u64>),
-}
-
-impl Rows {
-    fn add(&mut self, row: u64) {
-        match self {
-            Rows::One(first) => *self = Rows::Many(vec![*first, row]),
-            Rows::Many(rows) => rows.push(row),
-        }
-    }
-
-    /// The other rows, when there are any.
-    fn others(&self, me: u64) -> Option<String> {
-        let Rows::Many(rows) = self else {
-            return None;
-        };
-        let list: Vec<String> = rows
-            .iter()
-            .filter(|&&r| r != me)
-            .map(u64::to_string)
-            .collect();
-        Some(list.join(", "))
-    }
-}
-
-type Index<'a> = HashMap<&'a str, Rows, foldhash::fast::RandomState>;
-
-fn index_of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) -> Index<'a> {
-    let mut index = Index::with_capacity_and_hasher(n, Default::default());
-    for (row, key) in keys {
-        if let Some(k) = key {
-            index
-                .entry(k)
-                .and_modify(|r| r.add(row))
-                .or_insert(Rows::One(row));
-        }
-    }
-    index
-}
-
-/// Adds the reasons that need the whole file or the database: the same email
-/// or phone on several rows (each row names the others) or already known.
-/// Returns the rows split into accepted and rejected, in row order.
-fn settle_duplicates(
-    checked: Vec<Checked>,
-    options: &ImportOptions,
-) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
-    let existing_emails: HashSet<String> = options
-        .existing_emails
-        .iter()
-        .map(|e| e.trim().to_lowercase())
-        .collect();
-    let existing_phones: HashSet<String> = options
-        .existing_phones
-        .iter()
-        .map(|p| {
-            crate::rules::normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned())
-        })
-        .collect();
-    let keys: Vec<_> = checked.iter().map(Checked::keys).collect();
-    let rows = || checked.iter().map(|c| c.row).zip(&keys);
-    let by_email = index_of(rows().map(|(r, (e, _))| (r, e.as_deref())), keys.len());
-    let by_phone = index_of(rows().map(|(r, (_, p))| (r, p.as_deref())), keys.len());
-    let extras: Vec<Vec<Violation>> = checked
-        .iter()
-        .zip(&keys)
-        .map(|(c, (email, phone))| {
-            let mut extra = Vec::new();
-            if let Some(e) = email {
-                if let Some(others) = by_email.get(e.as_ref()).and_then(|r| r.others(c.row)) {
-                    let msg = format!("the same Email Address is on row {others}");
-                    extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
-                }
-                if existing_emails.contains(e.as_ref()) {
-                    let msg = "an HCP with this Email Address already exists";
-                    extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
-                }
-            }
-            if let Some(p) = phone {
-                if let Some(others) = by_phone.get(p.as_ref()).and_then(|r| r.others(c.row)) {
-                    let msg = format!("the same Mobile Phone is on row {others}");
-                    extra.push(Violation::new(
-                        Field::MobilePhone,
-                        Reason::DuplicateInFile,
-                        msg,
-                    ));
-                }
-                if existing_phones.contains(p.as_ref()) {
-                    let msg = "an HCP with this Mobile Phone already exists";
-                    extra.push(Violation::new(
-                        Field::MobilePhone,
-                        Reason::AlreadyExists,
-                        msg,
-                    ));
-                }
-            }
-            extra
-        })
-        .collect();
-    drop(keys);
-    let mut accepted = Vec::new();
-    let mut rejected = Vec::new();
-    for (c, extra) in checked.into_iter().zip(extras) {
-        match (c.verdict, extra.is_empty()) {
-            (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
-            (Ok(_), false) => rejected.push(RejectedRow {
-                row: c.row,
-                values: c.values,
-                reasons: extra,
-            }),
-            (Err(mut reasons), _) => {
-                reasons.extend(extra);
-                rejected.push(RejectedRow {
-                    row: c.row,
-                    values: c.values,
-                    reasons,
-                });
-            }
-        }
-    }
-    (accepted, rejected)
 }

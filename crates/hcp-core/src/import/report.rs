@@ -4,12 +4,19 @@
 use super::RejectedRow;
 use crate::rules::Field;
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
-/// leading tab / carriage return) is prefixed with `'` (OWASP's advice).
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, also
+/// after leading white space, which spreadsheets skip, or a leading tab /
+/// carriage return) is prefixed with `'` (OWASP's advice).
 fn neutralize(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        _ => value.into(),
+    let starts_formula = matches!(value.chars().next(), Some('\t' | '\r'))
+        || matches!(
+            value.trim_start().chars().next(),
+            Some('=' | '+' | '-' | '@')
+        );
+    if starts_formula {
+        format!("'{value}").into()
+    } else {
+        value.into()
     }
 }
 

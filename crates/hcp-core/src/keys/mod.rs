@@ -5,6 +5,7 @@
 mod error;
 pub mod file;
 mod jwk;
+pub mod leak;
 
 pub use error::KeyError;
 pub use jwk::Jwk;

@@ -3,6 +3,7 @@
 //! different reason, and a hand-made request gets the same checks.
 
 mod countries;
+pub mod duplicates;
 mod email;
 mod phone;
 
@@ -233,6 +234,27 @@ pub fn validate_person(input: &PersonInput, ctx: &RuleContext) -> Result<Person,
         }),
         _ => Err(violations),
     }
+}
+
+/// Fewest characters in a password a person chooses.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Most bytes in a password (Argon2 takes any length; the cap bounds the work a request can ask for).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// The rule for a new password: long enough to resist guessing, short
+/// enough to bound the hashing work. The error is the sentence to show.
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password needs at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(format!(
+            "the password is longer than {MAX_PASSWORD_BYTES} bytes"
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `id` is shaped like the ids the backend gives (a UUID, any case).

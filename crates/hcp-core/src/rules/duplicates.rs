@@ -1,0 +1,300 @@
+//! Duplicates across rows: the same email or phone on several rows of one
+//! file or one import batch, or already in the database. The browser's import
+//! and the server's import endpoint both settle their rows here, so a row
+//! gets the same answer on either side.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Field, Person, PersonInput, Reason, Violation, normalize_country_code, normalize_email,
+    normalize_phone,
+};
+
+/// A row that passed every rule, normalized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedRow {
+    /// The spreadsheet's own 1-based row number (header counted).
+    pub row: u64,
+    #[serde(flatten)]
+    pub person: Person,
+}
+
+/// A row refused, with its values as typed and every reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    pub row: u64,
+    /// The row's values as typed.
+    pub values: PersonInput,
+    pub reasons: Vec<Violation>,
+}
+
+/// A row after the per-row rules, before the rules that need every row.
+pub struct CheckedRow {
+    pub row: u64,
+    pub values: PersonInput,
+    pub verdict: Result<Person, Vec<Violation>>,
+}
+
+impl CheckedRow {
+    /// The row's email and phone in comparable form, when they are valid,
+    /// even if another field of the row is not (its duplicates still matter).
+    fn keys(&self) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+        match &self.verdict {
+            Ok(p) => (
+                Some(email_key(&p.email)),
+                p.phone.as_deref().map(Cow::Borrowed),
+            ),
+            Err(_) => {
+                let email = normalize_email(self.values.email.trim())
+                    .ok()
+                    .map(|e| Cow::Owned(e.to_lowercase()));
+                let phone = match (
+                    self.values.mobile_phone.trim(),
+                    normalize_country_code(&self.values.country_code),
+                ) {
+                    ("", _) | (_, Err(_)) => None,
+                    (raw, Ok(cc)) => normalize_phone(raw, cc).ok().map(Cow::Owned),
+                };
+                (email, phone)
+            }
+        }
+    }
+}
+
+/// Emails compare case-insensitively; most are lowercase already.
+pub fn email_key(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The emails and phones already taken in the database.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    emails: HashSet<String>,
+    phones: HashSet<String>,
+}
+
+impl Known {
+    /// From the lists a caller gives: emails compared case-insensitively,
+    /// phones in E.164 (as given when they do not parse).
+    pub fn new(emails: &[String], phones: &[String]) -> Known {
+        Known {
+            emails: emails.iter().map(|e| e.trim().to_lowercase()).collect(),
+            phones: phones
+                .iter()
+                .map(|p| normalize_phone(p.trim(), None).unwrap_or_else(|_| p.trim().to_owned()))
+                .collect(),
+        }
+    }
+
+    /// From what a database lookup found (already in stored form).
+    pub fn from_stored(emails: HashSet<String>, phones: HashSet<String>) -> Known {
+        Known { emails, phones }
+    }
+}
+
+/// The keys of rows that a database should be asked about: the lowercase
+/// emails and E.164 phones of the rows that passed the per-row rules.
+pub fn lookup_keys(checked: &[CheckedRow]) -> (Vec<String>, Vec<String>) {
+    let mut emails = Vec::with_capacity(checked.len());
+    let mut phones = Vec::new();
+    for c in checked {
+        if let Ok(p) = &c.verdict {
+            emails.push(email_key(&p.email).into_owned());
+            phones.extend(p.phone.clone());
+        }
+    }
+    (emails, phones)
+}
+
+/// The rows a key is on; most keys are on one row, which needs no allocation.
+enum Rows {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Rows {
+    fn add(&mut self, row: u64) {
+        match self {
+            Rows::One(first) => *self = Rows::Many(vec![*first, row]),
+            Rows::Many(rows) => rows.push(row),
+        }
+    }
+
+    /// The other rows, when there are any.
+    fn others(&self, me: u64) -> Option<String> {
+        let Rows::Many(rows) = self else {
+            return None;
+        };
+        let list: Vec<String> = rows
+            .iter()
+            .filter(|&&r| r != me)
+            .map(u64::to_string)
+            .collect();
+        Some(list.join(", "))
+    }
+}
+
+type Index<'a> = HashMap<&'a str, Rows, foldhash::fast::RandomState>;
+
+fn index_of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) -> Index<'a> {
+    let mut index = Index::with_capacity_and_hasher(n, Default::default());
+    for (row, key) in keys {
+        if let Some(k) = key {
+            index
+                .entry(k)
+                .and_modify(|r| r.add(row))
+                .or_insert(Rows::One(row));
+        }
+    }
+    index
+}
+
+/// Adds the reasons that need every row or the database: the same email or
+/// phone on several rows (each such row is refused and names the others:
+/// nothing says which one is right) or already known. Returns the rows split
+/// into accepted and rejected, each in the order given.
+pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
+    let keys: Vec<_> = checked.iter().map(CheckedRow::keys).collect();
+    let rows = || checked.iter().map(|c| c.row).zip(&keys);
+    let by_email = index_of(rows().map(|(r, (e, _))| (r, e.as_deref())), keys.len());
+    let by_phone = index_of(rows().map(|(r, (_, p))| (r, p.as_deref())), keys.len());
+    let extras: Vec<Vec<Violation>> = checked
+        .iter()
+        .zip(&keys)
+        .map(|(c, (email, phone))| {
+            let mut extra = Vec::new();
+            if let Some(e) = email {
+                if let Some(others) = by_email.get(e.as_ref()).and_then(|r| r.others(c.row)) {
+                    let msg = format!("the same Email Address is on row {others}");
+                    extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
+                }
+                if known.emails.contains(e.as_ref()) {
+                    let msg = "an HCP or user with this Email Address already exists";
+                    extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
+                }
+            }
+            if let Some(p) = phone {
+                if let Some(others) = by_phone.get(p.as_ref()).and_then(|r| r.others(c.row)) {
+                    let msg = format!("the same Mobile Phone is on row {others}");
+                    extra.push(Violation::new(
+                        Field::MobilePhone,
+                        Reason::DuplicateInFile,
+                        msg,
+                    ));
+                }
+                if known.phones.contains(p.as_ref()) {
+                    let msg = "an HCP with this Mobile Phone already exists";
+                    extra.push(Violation::new(
+                        Field::MobilePhone,
+                        Reason::AlreadyExists,
+                        msg,
+                    ));
+                }
+            }
+            extra
+        })
+        .collect();
+    drop(keys);
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (c, extra) in checked.into_iter().zip(extras) {
+        match (c.verdict, extra.is_empty()) {
+            (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
+            (Ok(_), false) => rejected.push(RejectedRow {
+                row: c.row,
+                values: c.values,
+                reasons: extra,
+            }),
+            (Err(mut reasons), _) => {
+                reasons.extend(extra);
+                rejected.push(RejectedRow {
+                    row: c.row,
+                    values: c.values,
+                    reasons,
+                });
+            }
+        }
+    }
+    (accepted, rejected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RuleContext, validate_person};
+
+    fn checked(row: u64, email: &str, phone: &str) -> CheckedRow {
+        let values = PersonInput {
+            first_name: "A".into(),
+            last_name: "B".into(),
+            email: email.into(),
+            mobile_phone: phone.into(),
+            ..PersonInput::default()
+        };
+        let verdict = validate_person(&values, &RuleContext::default());
+        CheckedRow {
+            row,
+            values,
+            verdict,
+        }
+    }
+
+    #[test]
+    fn every_row_sharing_a_key_is_refused_and_names_the_others() {
+        let rows = vec![
+            checked(2, "a@x.be", "+32475000001"),
+            checked(3, "A@X.BE", ""),
+            checked(4, "c@x.be", "+32 475 00 00 01"),
+            checked(5, "d@x.be", ""),
+        ];
+        let known = Known::new(&["D@x.be".into()], &[]);
+        let (accepted, rejected) = settle(rows, &known);
+        assert!(accepted.is_empty());
+        let reasons: Vec<(u64, Vec<&str>)> = rejected
+            .iter()
+            .map(|r| {
+                (
+                    r.row,
+                    r.reasons.iter().map(|v| v.message.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    2,
+                    vec![
+                        "the same Email Address is on row 3",
+                        "the same Mobile Phone is on row 4"
+                    ]
+                ),
+                (3, vec!["the same Email Address is on row 2"]),
+                (4, vec!["the same Mobile Phone is on row 2"]),
+                (
+                    5,
+                    vec!["an HCP or user with this Email Address already exists"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_keys_are_the_stored_forms_of_valid_rows() {
+        let rows = vec![
+            checked(2, "Ann@X.be", "+32 475 00 00 01"),
+            checked(3, "bad", ""),
+        ];
+        assert_eq!(
+            lookup_keys(&rows),
+            (vec!["ann@x.be".to_owned()], vec!["+32475000001".to_owned()])
+        );
+    }
+}

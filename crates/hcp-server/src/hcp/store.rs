@@ -1,0 +1,329 @@
+//! Where HCPs live: one row per HCP holding its JSON document plus the
+//! columns queries need. Every statement the routes run on `hcps` is here.
+
+use hcp_core::model::Hcp;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, Row, Transaction};
+
+use crate::auth::{UserStatus, now_ms};
+use crate::error::{ApiError, ApiResult};
+
+/// A new HCP or user id: a time-ordered UUID (v7), so bulk inserts append to
+/// the primary-key B-trees instead of touching a random page per row.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn new_rev(generation: u64) -> String {
+    format!("{generation}-{}", uuid::Uuid::new_v4().simple())
+}
+
+pub fn rev_generation(rev: &str) -> u64 {
+    rev.split_once('-')
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn from_row(row: &AnyRow) -> ApiResult<Hcp> {
+    let doc: String = row.try_get("doc")?;
+    serde_json::from_str(&doc).map_err(|e| ApiError::Internal(format!("stored document: {e}")))
+}
+
+fn to_doc(hcp: &Hcp) -> ApiResult<String> {
+    serde_json::to_string(hcp).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Lowercase, for the unique index (emails compare case-insensitively).
+fn email_column(hcp: &Hcp) -> Option<String> {
+    hcp.email().map(str::to_lowercase)
+}
+
+/// A live HCP of a database, or 404.
+pub async fn fetch(db: &mut AnyConnection, group_id: &str, id: &str) -> ApiResult<Hcp> {
+    let row =
+        sqlx::query("SELECT doc FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL")
+            .bind(id)
+            .bind(group_id)
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no HCP with id {id}")))?;
+    from_row(&row)
+}
+
+pub async fn fetch_pool(pool: &AnyPool, group_id: &str, id: &str) -> ApiResult<Hcp> {
+    fetch(&mut *pool.acquire().await?, group_id, id).await
+}
+
+/// Which HCPs a page holds.
+pub struct Filter<'a> {
+    pub group_id: &'a str,
+    /// Lowercase substring of the name or email; `None`: every HCP.
+    pub search: Option<String>,
+    /// `Some(true)`: organizations only; `Some(false)`: people only.
+    pub organizations: Option<bool>,
+    /// Only the children of this organization.
+    pub parent_id: Option<&'a str>,
+}
+
+/// Up to `limit` HCPs from `start` (an id) on, in id order, and the id the
+/// next page starts at.
+pub async fn page(
+    pool: &AnyPool,
+    filter: &Filter<'_>,
+    start: &str,
+    limit: i64,
+) -> ApiResult<(Vec<Hcp>, Option<String>)> {
+    let search = filter
+        .search
+        .as_ref()
+        .map(|s| format!("%{s}%"))
+        .unwrap_or_else(|| "%".into());
+    // -1 matches both kinds (is_org is 0 or 1).
+    let kind = filter.organizations.map(i64::from).unwrap_or(-1);
+    let rows = sqlx::query(
+        "SELECT doc FROM hcps WHERE group_id = $1 AND deleted IS NULL AND id >= $2 \
+         AND (sort_name LIKE $3 OR COALESCE(email, '') LIKE $3) \
+         AND ($4 < 0 OR is_org = $4) AND ($5 = '' OR parent_id = $5) ORDER BY id LIMIT $6",
+    )
+    .bind(filter.group_id)
+    .bind(start)
+    .bind(&search)
+    .bind(kind)
+    .bind(filter.parent_id.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(pool)
+    .await?;
+    let mut hcps = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
+    let next = if hcps.len() as i64 > limit {
+        hcps.pop().and_then(|h| h.id)
+    } else {
+        None
+    };
+    Ok((hcps, next))
+}
+
+/// Checks, inside the caller's transaction, that `parent` is a live
+/// organization of the database.
+pub async fn check_parent(db: &mut AnyConnection, group_id: &str, parent: &str) -> ApiResult<()> {
+    let row =
+        sqlx::query("SELECT is_org FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL")
+            .bind(parent)
+            .bind(group_id)
+            .fetch_optional(db)
+            .await?;
+    if row.map(|r| r.try_get::<i64, _>("is_org")).transpose()? != Some(1) {
+        return Err(ApiError::BadRequest(format!(
+            "parentId {parent} is not an organization of this database"
+        )));
+    }
+    Ok(())
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    hcp: &Hcp,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(hcp.id.as_deref())
+    .bind(group_id)
+    .bind(hcp.rev.as_deref())
+    .bind(to_doc(hcp)?)
+    .bind(hcp.sort_name())
+    .bind(email_column(hcp))
+    .bind(hcp.mobile())
+    .bind(hcp.parent_id.as_deref())
+    .bind(i64::from(hcp.is_organization()))
+    .bind(hcp.created)
+    .bind(hcp.modified)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes `hcp` over the stored one if its rev is still `rev`; false when
+/// someone else wrote in between (or it was deleted).
+pub async fn update(pool: &AnyPool, group_id: &str, rev: &str, hcp: &Hcp) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE hcps SET rev = $1, doc = $2, sort_name = $3, email = $4, phone = $5, parent_id = $6, is_org = $7, modified = $8 \
+         WHERE id = $9 AND group_id = $10 AND rev = $11 AND deleted IS NULL",
+    )
+    .bind(hcp.rev.as_deref())
+    .bind(to_doc(hcp)?)
+    .bind(hcp.sort_name())
+    .bind(email_column(hcp))
+    .bind(hcp.mobile())
+    .bind(hcp.parent_id.as_deref())
+    .bind(i64::from(hcp.is_organization()))
+    .bind(hcp.modified)
+    .bind(hcp.id.as_deref())
+    .bind(group_id)
+    .bind(rev)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes (or, with `purge`, erases) HCP `id` at rev `rev`, with the rev
+/// and the children checked by the statement that deletes, inside the
+/// transaction: a concurrent edit or a child added in between makes it a
+/// 409, never a reported success. Returns the new rev (the last one, purged).
+pub async fn remove(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    id: &str,
+    rev: &str,
+    purge: bool,
+) -> ApiResult<String> {
+    let next = new_rev(rev_generation(rev) + 1);
+    let no_children = "NOT EXISTS (SELECT 1 FROM hcps c WHERE c.group_id = $2 AND c.parent_id = $1 AND c.deleted IS NULL)";
+    let done = if purge {
+        sqlx::query(&format!(
+            "DELETE FROM hcps WHERE id = $1 AND group_id = $2 AND rev = $3 AND {no_children}"
+        ))
+        .bind(id)
+        .bind(group_id)
+        .bind(rev)
+        .execute(&mut **tx)
+        .await?
+    } else {
+        let mut doc = fetch(tx, group_id, id).await?;
+        doc.deletion_date = Some(now_ms());
+        doc.rev = Some(next.clone());
+        sqlx::query(&format!(
+            "UPDATE hcps SET deleted = $4, rev = $5, doc = $6 \
+             WHERE id = $1 AND group_id = $2 AND rev = $3 AND deleted IS NULL AND {no_children}"
+        ))
+        .bind(id)
+        .bind(group_id)
+        .bind(rev)
+        .bind(doc.deletion_date)
+        .bind(&next)
+        .bind(to_doc(&doc)?)
+        .execute(&mut **tx)
+        .await?
+    };
+    if done.rows_affected() == 1 {
+        return Ok(next);
+    }
+    // Say why, from what the transaction sees now.
+    let current = sqlx::query("SELECT rev, deleted FROM hcps WHERE id = $1 AND group_id = $2")
+        .bind(id)
+        .bind(group_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(current) = current else {
+        return Err(ApiError::NotFound(format!("no HCP with id {id}")));
+    };
+    if current.try_get::<Option<i64>, _>("deleted")?.is_some() && !purge {
+        return Err(ApiError::NotFound(format!("no HCP with id {id}")));
+    }
+    let current_rev: String = current.try_get("rev")?;
+    if current_rev != rev {
+        return Err(ApiError::Conflict(format!(
+            "HCP {id}: rev {rev} is not the current rev {current_rev}"
+        )));
+    }
+    Err(ApiError::Conflict(format!(
+        "organization {id} still has HCPs; move or delete them first"
+    )))
+}
+
+/// Erases what hangs off the users of a purged HCP, then the users.
+pub async fn purge_users(tx: &mut Transaction<'_, sqlx::Any>, hcp_id: &str) -> ApiResult<()> {
+    let of_users = "(SELECT id FROM users WHERE hcp_id = $1)";
+    sqlx::query(&format!(
+        "UPDATE outbox SET body = $2 WHERE invitation_id IN (SELECT id FROM invitations WHERE user_id IN {of_users})"
+    ))
+    .bind(hcp_id)
+    .bind(crate::invite::withdrawn_body())
+    .execute(&mut **tx)
+    .await?;
+    for table in ["auth_tokens", "invitations", "sessions"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id IN {of_users}"))
+            .bind(hcp_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM users WHERE hcp_id = $1")
+        .bind(hcp_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Rows per multi-row INSERT: far below both databases' parameter limits,
+/// large enough that round trips stop dominating a bulk import.
+const INSERT_CHUNK: usize = 200;
+
+/// A person to insert with its user: the document and the user's login.
+pub struct NewPerson {
+    pub hcp: Hcp,
+    pub login: String,
+}
+
+/// Inserts many people and their linked users (login = email) in few
+/// statements; `created_by` is the user who created them.
+pub async fn insert_people(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    group_id: &str,
+    people: &[NewPerson],
+    created_by: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let params = crate::db::Params::of(tx);
+    for chunk in people.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO users (id, group_id, login, email, hcp_id, status, created, rev, kind, created_by) VALUES {}",
+            params.rows(chunk.len(), 10)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q
+                .bind(p.hcp.user_id.clone())
+                .bind(group_id)
+                .bind(p.login.clone())
+                .bind(p.login.clone())
+                .bind(p.hcp.id.clone());
+            q = q
+                .bind(UserStatus::Active.as_str())
+                .bind(now)
+                .bind(new_rev(1))
+                .bind("hcp")
+                .bind(created_by);
+        }
+        q.execute(&mut **tx).await?;
+        let sql = format!(
+            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) VALUES {}",
+            params.rows(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q
+                .bind(p.hcp.id.clone())
+                .bind(group_id)
+                .bind(p.hcp.rev.clone())
+                .bind(to_doc(&p.hcp)?)
+                .bind(p.hcp.sort_name());
+            q = q
+                .bind(p.login.clone())
+                .bind(p.hcp.mobile().map(str::to_owned))
+                .bind(p.hcp.parent_id.clone());
+            q = q.bind(0i64).bind(p.hcp.created).bind(p.hcp.modified);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Whether a login is taken by any user (logins are unique across databases).
+pub async fn login_taken(db: &mut AnyConnection, login: &str) -> ApiResult<bool> {
+    Ok(sqlx::query("SELECT 1 AS x FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(db)
+        .await?
+        .is_some())
+}
