@@ -3,7 +3,7 @@
 //! databases accept.
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 /// Set on every SQLite connection (most pragmas are per connection). WAL
 /// lets readers proceed during an import; with WAL, `synchronous = NORMAL`
@@ -46,6 +46,35 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Whether the pool is SQLite's (else PostgreSQL's).
+pub fn is_sqlite(pool: &AnyPool) -> bool {
+    pool.connect_options()
+        .database_url
+        .scheme()
+        .starts_with("sqlite")
+}
+
+/// A transaction that will write. SQLite's starts with the write lock
+/// (`BEGIN IMMEDIATE`): a deferred one that read first could not take it
+/// later once another writer committed (SQLITE_BUSY_SNAPSHOT, no retry), so
+/// concurrent writers queue at the start instead (busy_timeout).
+pub async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    if is_sqlite(pool) {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}
+
+/// A row lock for a `SELECT` in PostgreSQL (`FOR UPDATE`, `FOR SHARE`); SQLite
+/// has none and needs none (its writers hold the whole database).
+pub fn row_lock(conn: &AnyConnection, mode: &'static str) -> &'static str {
+    match Params::of(conn) {
+        Params::Anonymous => "",
+        Params::Numbered => mode,
+    }
 }
 
 /// Placeholders for statements with many parameters (bulk inserts, `IN`

@@ -72,7 +72,7 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
     // so the people get their users.
     let seed_error =
         |what: &str| ApiError::Internal(format!("demo {what} does not pass the rules"));
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let org = organization_document("Clinique du Parc", Some("contact@clinique-du-parc.example"))
         .map_err(|_| seed_error("organization"))?;
     let mut org = serde_json::to_value(org).map_err(|_| seed_error("organization"))?;

@@ -134,7 +134,7 @@ pub async fn import(
         })
         .collect();
 
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     // What the database already holds, looked up in bulk inside the
     // transaction that inserts, then the duplicate rules the browser applies.
     let (emails, phones) = lookup_keys(&checked);

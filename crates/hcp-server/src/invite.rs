@@ -89,7 +89,7 @@ pub async fn invite_hcp(
     let now = now_ms();
     let expires = now + INVITATION_TTL_MS;
     let body = invitation_body(&format!("{}/#invitation={token}", st.public_url()));
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     withdraw(&mut tx, &user.id, now).await?;
     sqlx::query("INSERT INTO invitations (id, group_id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&id)
@@ -218,7 +218,7 @@ pub async fn accept(
     }
     let hash = st.hasher.hash(a.password).await?;
     let now = now_ms();
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let used = sqlx::query(
         "UPDATE invitations SET used = $1 WHERE token_hash = $2 AND used IS NULL AND expires > $1",
     )

@@ -167,7 +167,7 @@ pub async fn set_password(
         }
     }
     let hash = st.hasher.hash(body.password).await?;
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let changed = sqlx::query(
         "UPDATE users SET password_hash = $1, status = CASE WHEN status = $2 THEN $3 ELSE status END WHERE id = $4",
     )
@@ -194,7 +194,7 @@ async fn set_status(
 ) -> ApiResult<Json<User>> {
     let target = policy::user_in(st, &auth.group_id, path.get("userId")?).await?;
     check_manage_user(&auth.caller, &target)?;
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     sqlx::query("UPDATE users SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(&target.id)
@@ -284,7 +284,7 @@ pub async fn delete_token(
     let name = path.get("name")?;
     let target = policy::user_in(&st, &auth.group_id, path.get("userId")?).await?;
     check_tokens(&auth.caller, &target)?;
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let done = sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1 AND name = $2")
         .bind(&target.id)
         .bind(name)

@@ -193,7 +193,7 @@ pub async fn create(
     QueryParams(q): QueryParams<CreateQuery>,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Hcp>> {
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let hcp = create_in(&mut tx, &auth.group_id, body, &auth.caller.user_id).await?;
     tx.commit().await?;
     if q.invite == Some(true)
@@ -224,7 +224,7 @@ pub async fn create_batch(
             "at most {MAX_BATCH} HCPs per batch"
         )));
     }
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let mut created = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.into_iter().enumerate() {
         let hcp = create_in(&mut tx, &auth.group_id, body, &auth.caller.user_id)
@@ -337,7 +337,7 @@ async fn remove(
     purge: bool,
 ) -> ApiResult<DocIdentifier> {
     let rev = rev.ok_or_else(|| ApiError::BadRequest("rev is required".into()))?;
-    let mut tx = st.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&st.pool).await?;
     let next = store::remove(&mut tx, group_id, id, &rev, purge).await?;
     crate::auth::session::end_for_hcp(&mut tx, id).await?;
     if purge {

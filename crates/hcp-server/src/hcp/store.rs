@@ -105,12 +105,16 @@ pub async fn page(
 /// Checks, inside the caller's transaction, that `parent` is a live
 /// organization of the database.
 pub async fn check_parent(db: &mut AnyConnection, group_id: &str, parent: &str) -> ApiResult<()> {
-    let row =
-        sqlx::query("SELECT is_org FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL")
-            .bind(parent)
-            .bind(group_id)
-            .fetch_optional(db)
-            .await?;
+    // Locked until the child is in: a concurrent purge of the parent waits,
+    // then sees the child and refuses.
+    let lock = crate::db::row_lock(db, " FOR SHARE");
+    let row = sqlx::query(&format!(
+        "SELECT is_org FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL{lock}"
+    ))
+    .bind(parent)
+    .bind(group_id)
+    .fetch_optional(db)
+    .await?;
     if row.map(|r| r.try_get::<i64, _>("is_org")).transpose()? != Some(1) {
         return Err(ApiError::BadRequest(format!(
             "parentId {parent} is not an organization of this database"
@@ -179,6 +183,16 @@ pub async fn remove(
     purge: bool,
 ) -> ApiResult<String> {
     let next = new_rev(rev_generation(rev) + 1);
+    // PostgreSQL: hold the row first, so the statements below (each with a
+    // fresh snapshot) see a child that a concurrent transaction committed.
+    let lock = crate::db::row_lock(tx, " FOR UPDATE");
+    sqlx::query(&format!(
+        "SELECT id FROM hcps WHERE id = $1 AND group_id = $2{lock}"
+    ))
+    .bind(id)
+    .bind(group_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let no_children = "NOT EXISTS (SELECT 1 FROM hcps c WHERE c.group_id = $2 AND c.parent_id = $1 AND c.deleted IS NULL)";
     let done = if purge {
         sqlx::query(&format!(

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
+    /// The server's own database, for what the API does not show.
+    pub pool: sqlx::AnyPool,
     _dir: TempDir,
     running: Option<hcp_server::Running>,
 }
@@ -39,7 +41,11 @@ impl Server {
         let pool = db::connect(&database_url(&dir).await).await.unwrap();
         demo::seed(&pool).await.unwrap();
         let state = configure(
-            AppState::new(pool, b"test-secret-test-secret-test-secret!".to_vec()).unwrap(),
+            AppState::new(
+                pool.clone(),
+                b"test-secret-test-secret-test-secret!".to_vec(),
+            )
+            .unwrap(),
         );
         let running = hcp_server::start("127.0.0.1:0", state, statics(&dir))
             .await
@@ -47,6 +53,7 @@ impl Server {
         Server {
             base: format!("http://{}", running.addr),
             http: reqwest::Client::new(),
+            pool,
             _dir: TempDir(dir),
             running: Some(running),
         }
@@ -65,6 +72,36 @@ impl Server {
             .await
             .unwrap();
         (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A logged-in session: its access and refresh tokens.
+    pub async fn session(&self, username: &str, password: &str) -> Session {
+        let (status, body) = self.login(username, password).await;
+        assert_eq!(status, StatusCode::OK, "login of {username}: {body}");
+        Session {
+            token: body["token"].as_str().unwrap().to_owned(),
+            refresh: body["refreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// `POST /rest/v2/auth/refresh` with a refresh token.
+    pub async fn refresh(&self, refresh: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(self.url("/rest/v2/auth/refresh"))
+            .header("Refresh-Token", refresh)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The status a request with this access token gets on a route any
+    /// logged-in user may call.
+    pub async fn probe(&self, token: &str) -> StatusCode {
+        self.call(reqwest::Method::GET, "/rest/v2/user/current", token, None)
+            .await
+            .0
     }
 
     pub async fn admin_token(&self) -> String {
@@ -131,4 +168,10 @@ pub fn person(first: &str, last: &str, email: &str, phone: Option<&str>) -> Valu
         telecoms.push(json!({"telecomType": "mobile", "telecomNumber": p}));
     }
     json!({"firstName": first, "lastName": last, "addresses": [{"addressType": "work", "telecoms": telecoms}]})
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub refresh: String,
 }

@@ -17,6 +17,23 @@ pub struct Received {
 pub struct SmtpSink {
     pub url: String,
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// When gated: each message waits here for a permit before it is accepted.
+    gate: Option<Arc<tokio::sync::Semaphore>>,
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SmtpSink {
+    /// Messages held at the gate now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Lets every held message (and the next ones) through.
+    pub fn release(&self) {
+        if let Some(g) = &self.gate {
+            g.add_permits(1000);
+        }
+    }
 }
 
 async fn reply(w: &mut tokio::net::tcp::OwnedWriteHalf, s: &str) -> bool {
@@ -25,6 +42,17 @@ async fn reply(w: &mut tokio::net::tcp::OwnedWriteHalf, s: &str) -> bool {
 
 /// Starts the sink; recipients containing `refuse` get a 550.
 pub async fn smtp_sink() -> SmtpSink {
+    start(None).await
+}
+
+/// A sink that holds each message before accepting it, until `release()`.
+pub async fn smtp_sink_gated() -> SmtpSink {
+    start(Some(Arc::new(tokio::sync::Semaphore::new(0)))).await
+}
+
+async fn start(gate: Option<Arc<tokio::sync::Semaphore>>) -> SmtpSink {
+    let waiting = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (held, count) = (gate.clone(), waiting.clone());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -32,6 +60,7 @@ pub async fn smtp_sink() -> SmtpSink {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let store = store.clone();
+            let (held, count) = (held.clone(), count.clone());
             tokio::spawn(async move {
                 let (read, mut write) = stream.into_split();
                 let mut lines = BufReader::new(read).lines();
@@ -62,6 +91,11 @@ pub async fn smtp_sink() -> SmtpSink {
                             data.push_str(l.strip_prefix('.').unwrap_or(&l));
                             data.push('\n');
                         }
+                        if let Some(gate) = &held {
+                            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            let _ = gate.acquire().await.map(|p| p.forget());
+                            count.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                        }
                         store.lock().unwrap().push(Received {
                             from: std::mem::take(&mut from),
                             to: std::mem::take(&mut to),
@@ -86,6 +120,8 @@ pub async fn smtp_sink() -> SmtpSink {
     SmtpSink {
         url: format!("smtp://{addr}"),
         received,
+        gate,
+        waiting,
     }
 }
 
