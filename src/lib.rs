@@ -17,7 +17,7 @@ mod rows;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "client")]
-pub use client::HcpClient;
+pub use client::{HcpClient, tokens_of_js};
 pub use error::is_hcp_error;
 #[cfg(feature = "import")]
 pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
@@ -27,7 +27,7 @@ pub use keys::{
     load_key_pair, verify,
 };
 #[cfg(feature = "client")]
-pub use rows::validate_person_js;
+pub use rows::{is_organization_js, validate_person_js};
 
 #[wasm_bindgen(start, skip_typescript)]
 fn start() {

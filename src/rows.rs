@@ -89,3 +89,24 @@ pub fn validate_person_js(values: PersonValuesJs) -> Result<JsValue, JsValue> {
         Err(reasons) => to_js(&serde_json::json!({ "ok": false, "reasons": reasons })),
     }
 }
+
+/// Whether an HCP is an organization: a name, and neither a first nor a
+/// last name (blank counts as absent). The rule the server stores it by.
+///
+/// @example
+/// isOrganization({ name: "Clinique du Parc" }); // true
+#[cfg(feature = "client")]
+#[wasm_bindgen(js_name = isOrganization)]
+pub fn is_organization_js(
+    #[wasm_bindgen(unchecked_param_type = "Partial<Hcp>")] hcp: JsValue,
+) -> bool {
+    let doc = Args::new(hcp);
+    let text = |k: &str| doc.str(k).ok().flatten();
+    hcp_core::model::Hcp {
+        name: text("name"),
+        first_name: text("firstName"),
+        last_name: text("lastName"),
+        ..hcp_core::model::Hcp::default()
+    }
+    .is_organization()
+}

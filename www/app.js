@@ -14,6 +14,8 @@ import { setupImport } from "./import.js";
 /** What every part of the page shares: the session and the list. */
 const ctx = {
   client: null,
+  /** The logged-in user (`kind` "admin" sees the administrator's actions). */
+  user: null,
   list: null,
   /** Every organization of the current database (parents to choose, ids to check). */
   async organizations() {
@@ -45,6 +47,8 @@ async function login(event) {
     const client = await HcpClient.login(location.origin, $("username").value.trim(), $("password").value);
     ctx.client?.free();
     ctx.client = client;
+    ctx.user = await client.currentUser();
+    document.body.dataset.role = ctx.user.kind;
     $("password").value = "";
     await chooseDatabase();
     show(["hcp-tab", "verify"]);
@@ -54,9 +58,12 @@ async function login(event) {
   button.disabled = false;
 }
 
-function logout() {
+async function logout() {
+  // Ends the session on the server too: its tokens stop working at once.
+  await ctx.client?.logout().catch(() => {});
   ctx.client?.free();
   ctx.client = null;
+  ctx.user = null;
   ctx.list.clear();
   clearError();
   notify("");

@@ -1,7 +1,11 @@
 // The HCP list: a page at a time (search, previous/next), one row per HCP
 // with its overflow menu (Edit, Delete, Generate Keypair), and an expandable
 // detail row with the ids to copy and the authentication tokens.
+import { tokensOf } from "../pkg/hcp_kit.js";
 import { $, attempt, copy, displayName, el, isOrganization, notify, telecom } from "./ui.js";
+
+/** How the detail row names a user's status. */
+const USER_STATUS = { ACTIVE: "active", REGISTERING: "invited", DISABLED: "deactivated" };
 
 const PAGE = 20;
 
@@ -23,7 +27,7 @@ export function createList(ctx) {
     $("prev-page").disabled = page === 0;
     $("next-page").disabled = !next;
     $("page-info").textContent = rows.length ? `Page ${page + 1}` : "";
-    await Promise.all(rows.map((hcp) => refreshTokens(hcp)));
+    await Promise.all(rows.map((hcp) => refreshUser(hcp)));
   }
 
   function renderRow(hcp, names) {
@@ -69,6 +73,7 @@ export function createList(ctx) {
     if (hcp.parentId) list.append(...idLine("Organization ID (parent)", hcp.parentId, "Copy Organization ID"));
     const tokens = el("div", { class: "tokens" });
     if (hcp.userId) {
+      list.append(el("dt", {}, "User"), el("dd", { class: "user-status" }, "…"));
       tokens.append(
         el("h3", {}, "Active Authentication Tokens"),
         el("ul", { class: "token-list" }),
@@ -83,12 +88,16 @@ export function createList(ctx) {
     const button = el("button", { type: "button", class: "overflow link", "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": id, "aria-label": `Actions for ${displayName(hcp)}` }, "⋮");
     const item = (label, action) =>
       el("li", { role: "none" }, el("button", { type: "button", role: "menuitem", onclick: () => { close(); action(hcp); } }, label));
+    const admin = ctx.user?.kind === "admin";
     const menu = el(
       "ul",
       { id, class: "menu", role: "menu", hidden: true },
       item("Edit", ctx.form.edit),
-      item("Delete", remove),
+      ...(admin ? [item("Delete", remove)] : []),
       item("Generate Keypair", ctx.keypair.open),
+      ...(admin && hcp.userId
+        ? [item("Deactivate user", (h) => setActive(h, false)), item("Reactivate user", (h) => setActive(h, true))]
+        : []),
     );
     function close() {
       menu.hidden = true;
@@ -124,18 +133,41 @@ export function createList(ctx) {
     });
   }
 
-  /** Fills the tokens of one HCP's rows (count in the list, list in the detail). */
-  async function refreshTokens(hcp) {
+  /** Deactivates or reactivates the user of an HCP (administrators). */
+  async function setActive(hcp, active) {
+    await attempt(async () => {
+      if (active) await ctx.client.reactivateUser(hcp.userId);
+      else await ctx.client.deactivateUser(hcp.userId);
+      notify(`The user of ${displayName(hcp)} was ${active ? "reactivated" : "deactivated"}.`);
+      await refreshUser(hcp);
+    });
+  }
+
+  /**
+   * Fills what one HCP's rows show of its user: its status (and which of
+   * Deactivate / Reactivate applies) and its tokens (count in the list,
+   * list in the detail).
+   */
+  async function refreshUser(hcp) {
     if (!hcp.userId) return;
     const row = tbody.querySelector(`tr.hcp-row[data-id="${hcp.id}"]`);
     const detail = tbody.querySelector(`tr.hcp-detail[data-id="${hcp.id}"]`);
-    let tokens;
+    let user;
     try {
-      tokens = await ctx.client.listTokens(hcp.userId);
+      user = await ctx.client.getUser(hcp.userId);
     } catch {
       row?.querySelector(".token-count")?.replaceChildren("?");
+      detail?.querySelector(".user-status")?.replaceChildren("unknown");
       return;
     }
+    const status = USER_STATUS[user.status] ?? user.status;
+    detail?.querySelector(".user-status")?.replaceChildren(status);
+    if (row) row.dataset.userStatus = user.status;
+    for (const b of row?.querySelectorAll(".menu [role=menuitem]") ?? []) {
+      if (b.textContent === "Deactivate user") b.parentElement.hidden = user.status === "DISABLED";
+      if (b.textContent === "Reactivate user") b.parentElement.hidden = user.status !== "DISABLED";
+    }
+    const tokens = tokensOf(user);
     const active = tokens.filter((t) => !t.expired);
     row?.querySelector(".token-count")?.replaceChildren(String(active.length));
     detail?.querySelector(".token-list")?.replaceChildren(
@@ -155,7 +187,7 @@ export function createList(ctx) {
     await attempt(async () => {
       await ctx.client.deleteToken(hcp.userId, name);
       notify(`Token ${name} was deleted.`);
-      await refreshTokens(hcp);
+      await refreshUser(hcp);
     });
   }
 
@@ -185,7 +217,7 @@ export function createList(ctx) {
   return {
     reload,
     refresh: load,
-    refreshTokens,
+    refreshUser,
     clear() {
       tbody.replaceChildren();
     },

@@ -46,7 +46,7 @@ export function setupTokens(ctx) {
     $("token-created").hidden = false;
     $("token-copy").focus();
     notify(`Token ${name} created for ${displayName(hcp)}.`);
-    await ctx.list.refreshTokens(hcp);
+    await ctx.list.refreshUser(hcp);
   });
   $("token-copy").addEventListener("click", (e) => copy($("token-value").textContent, e.currentTarget));
   // The value is never kept once the dialog closes.

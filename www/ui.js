@@ -79,4 +79,5 @@ export function telecom(hcp, type) {
   return "";
 }
 
-export const isOrganization = (hcp) => typeof hcp.name === "string" && !hcp.firstName && !hcp.lastName;
+// The organization rule is hcp-core's, the one the server stores HCPs by.
+export { isOrganization } from "../pkg/hcp_kit.js";

@@ -41,6 +41,10 @@ pub(crate) struct Http {
     pub base: String,
     pub auth: RefCell<Auth>,
     pub timeout_ms: u32,
+    /// The callers waiting for a refresh in flight: the server spends a
+    /// refresh token on use, so two concurrent refreshes with the same one
+    /// would look like a stolen token and end the session.
+    pub refreshing: RefCell<Option<Vec<js_sys::Function>>>,
 }
 
 /// A request to make: method, path under the base URL, optional JSON body and headers.
@@ -94,6 +98,18 @@ impl Http {
     }
 
     async fn refresh_if_due(&self, signal: Option<&AbortSignal>) -> Result<(), ApiError> {
+        // One refresh at a time: wait for the one in flight, then look again.
+        loop {
+            let wait = self.refreshing.borrow_mut().as_mut().map(|waiters| {
+                js_sys::Promise::new(&mut |resolve, _| waiters.push(resolve))
+            });
+            match wait {
+                Some(p) => {
+                    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                }
+                None => break,
+            }
+        }
         let (due, refresh) = {
             let auth = self.auth.borrow();
             (
@@ -104,6 +120,16 @@ impl Http {
         let Some(refresh) = refresh.filter(|_| due) else {
             return Ok(());
         };
+        *self.refreshing.borrow_mut() = Some(Vec::new());
+        let result = self.refresh(refresh, signal).await;
+        for waiter in self.refreshing.borrow_mut().take().unwrap_or_default() {
+            let _ = waiter.call0(&JsValue::NULL);
+        }
+        result
+    }
+
+    /// Trades the refresh token for a new access token and a new refresh token.
+    async fn refresh(&self, refresh: String, signal: Option<&AbortSignal>) -> Result<(), ApiError> {
         let call = Call::new(Method::POST, "/rest/v2/auth/refresh".into(), signal)
             .header("Refresh-Token", refresh);
         let answer: Value = serde_json::from_str(&self.exchange(call, None).await?)

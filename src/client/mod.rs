@@ -10,7 +10,8 @@ use std::rc::Rc;
 
 use gloo_net::http::Method;
 use hcp_core::client::{
-    ApiError, ServerRowOutcome, batch_key, check_new_token, merge_import, tokens_of,
+    ApiError, ImportBatchProgress, RetryPolicy, ServerRowOutcome, batch_key, check_new_token,
+    import_batches, merge_import, tokens_of,
 };
 use hcp_core::import::RejectedRow;
 use hcp_core::model::{Hcp, organization_document, person_document};
@@ -27,8 +28,6 @@ use http::{Auth, Call, Http, sleep, trim_base};
 pub use types::*;
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-const IMPORT_BATCH: u32 = 1000;
-const IMPORT_ATTEMPTS: u32 = 4;
 
 #[wasm_bindgen(inline_js = "
 export function pageIterator(nextPage) {
@@ -70,6 +69,13 @@ fn encode(segment: &str) -> String {
 /// A JSON answer handed to JS as the engine parses it (no copy through serde).
 fn js_text(text: &str) -> Result<JsValue, ApiError> {
     js_sys::JSON::parse(text).map_err(|_| ApiError::unexpected("an answer that is not JSON"))
+}
+
+/// An iCure page (`rows`, `nextKeyPair`) as `HcpPage` (`rows`, `cursor`).
+fn page_js(page: &Value) -> Result<JsValue, ApiError> {
+    let cursor = page.pointer("/nextKeyPair/startKeyDocId").cloned();
+    let rows = page.get("rows").cloned().unwrap_or_default();
+    js_text(&serde_json::json!({ "rows": rows, "cursor": cursor }).to_string())
 }
 
 /// Argument errors reject the promise like any other failure, so callers
@@ -219,10 +225,7 @@ impl HcpClient {
             let inner = self.inner.clone();
             Ok(promise(async move {
                 let call = inner.call(Method::GET, "hcparty", &c, &format!("?{}", query.join("&")));
-                let page = inner.http.send_json(call).await?;
-                let cursor = page.pointer("/nextKeyPair/startKeyDocId").cloned();
-                let rows = page.get("rows").cloned().unwrap_or_default();
-                js_text(&serde_json::json!({ "rows": rows, "cursor": cursor }).to_string())
+                page_js(&inner.http.send_json(call).await?)
             }))
         })
     }
@@ -261,14 +264,31 @@ impl HcpClient {
         self.get(format!("/{}", encode(&id)), options)
     }
 
-    /// The HCPs whose parent is organization `orgId`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Hcp[]>")]
+    /// One page of the HCPs whose parent is organization `orgId`, in id
+    /// order; pass the returned `cursor` for the next page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<HcpPage>")]
     pub fn children(
         &self,
         #[wasm_bindgen(js_name = orgId)] org_id: String,
-        options: Option<CallOptionsJs>,
+        options: Option<PageOptionsJs>,
     ) -> js_sys::Promise {
-        self.get(format!("/{}/children", encode(&org_id)), options)
+        settle(|| {
+            let o = Args::of(options);
+            let c = Common::read(&o)?;
+            let mut query = vec![format!("limit={}", o.u32("limit")?.unwrap_or(50))];
+            if let Some(cursor) = o.str("cursor")? {
+                query.push(format!("startDocumentId={}", encode(&cursor)));
+            }
+            let rest = format!("/{}/children?{}", encode(&org_id), query.join("&"));
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let page = inner
+                    .http
+                    .send_json(inner.call(Method::GET, "hcparty", &c, &rest))
+                    .await?;
+                page_js(&page)
+            }))
+        })
     }
 
     /// Creates a person (checked with the import's rules first; a person with
@@ -431,6 +451,117 @@ impl HcpClient {
         })
     }
 
+    /// Invites the user of an HCP again: a new one-time link replaces any
+    /// pending one (an HCP user may invite the users it created).
+    #[wasm_bindgen(js_name = inviteHcp, unchecked_return_type = "Promise<Invitation>")]
+    pub fn invite_hcp(
+        &self,
+        #[wasm_bindgen(js_name = hcpId)] hcp_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        self.run(options, |inner, c| async move {
+            let rest = format!("/{}/invite", encode(&hcp_id));
+            js_text(
+                &inner
+                    .http
+                    .send(inner.call(Method::POST, "hcparty", &c, &rest))
+                    .await?,
+            )
+        })
+    }
+
+    /// The logged-in user: its kind (`admin`, `hcp`, ...), status, data owner.
+    #[wasm_bindgen(js_name = currentUser, unchecked_return_type = "Promise<User>")]
+    pub fn current_user(&self, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        self.user_call(Method::GET, "/current".into(), None, options)
+    }
+
+    /// A user: itself, or one the caller manages.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
+    pub fn get_user(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        self.user_call(Method::GET, format!("/{}", encode(&user_id)), None, options)
+    }
+
+    /// The ids of the users of an HCP.
+    #[wasm_bindgen(js_name = usersOfHcp, unchecked_return_type = "Promise<string[]>")]
+    pub fn users_of_hcp(
+        &self,
+        #[wasm_bindgen(js_name = hcpId)] hcp_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        let rest = format!("/byHealthcarePartyId/{}", encode(&hcp_id));
+        self.user_call(Method::GET, rest, None, options)
+    }
+
+    /// Sets a user's password. Every session of that user ends, the caller's
+    /// own too when it changes its own password (which needs
+    /// `currentPassword`): log in again afterwards.
+    #[wasm_bindgen(js_name = setPassword, unchecked_return_type = "Promise<User>")]
+    pub fn set_password(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        password: String,
+        options: Option<PasswordOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            hcp_core::rules::check_password(&password)
+                .map_err(|m| to_js_error(ApiError::invalid(m)))?;
+            let o = Args::of(options);
+            let mut body = serde_json::json!({ "password": password });
+            if let Some(current) = o.str("currentPassword")? {
+                body["currentPassword"] = Value::String(current);
+            }
+            let c = Common::read(&o)?;
+            let rest = format!("/{}/password", encode(&user_id));
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner
+                    .call(Method::PUT, "user", &c, &rest)
+                    .json(body.to_string());
+                js_text(&inner.http.send(call).await?)
+            }))
+        })
+    }
+
+    /// Deactivates a user: its sessions end at once and it cannot log in
+    /// until reactivated.
+    #[wasm_bindgen(js_name = deactivateUser, unchecked_return_type = "Promise<User>")]
+    pub fn deactivate_user(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        let rest = format!("/{}/deactivate", encode(&user_id));
+        self.user_call(Method::POST, rest, None, options)
+    }
+
+    /// Reactivates a user: it may log in again.
+    #[wasm_bindgen(js_name = reactivateUser, unchecked_return_type = "Promise<User>")]
+    pub fn reactivate_user(
+        &self,
+        #[wasm_bindgen(js_name = userId)] user_id: String,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        let rest = format!("/{}/reactivate", encode(&user_id));
+        self.user_call(Method::POST, rest, None, options)
+    }
+
+    /// Ends this session on the server: its access and refresh tokens stop
+    /// working at once. The client cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn logout(&self, options: Option<CallOptionsJs>) -> js_sys::Promise {
+        self.run(options, |inner, c| async move {
+            let call = Call::new(Method::POST, "/rest/v2/auth/logout".into(), c.signal.as_ref());
+            inner.http.send(call).await?;
+            *inner.http.auth.borrow_mut() = Auth::new(String::new(), None);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
     /// Sends the rows the browser accepted, in batches, each under
     /// `idempotencyKey/n` (a failed batch is retried under the same key, so
     /// nothing is created twice), and resolves to every row of the file in
@@ -446,7 +577,7 @@ impl HcpClient {
             let o = Args::new(options);
             let c = Common::read(&o)?;
             let key = o.required_str("idempotencyKey")?;
-            let size = o.u32("batchSize")?.unwrap_or(IMPORT_BATCH).clamp(1, 5000);
+            let size = o.u32("batchSize")?.map(|n| n as usize);
             let on_progress = o.function("onProgress")?;
             let input = Args::new(report);
             let accepted: js_sys::Array = input
@@ -462,17 +593,17 @@ impl HcpClient {
             };
             let inner = self.inner.clone();
             Ok(promise(async move {
-                let total = accepted.length();
-                let batches = total.div_ceil(size);
-                let mut outcomes: Vec<ServerRowOutcome> = Vec::with_capacity(total as usize);
-                for n in 0..batches {
-                    let rows = accepted.slice(n * size, ((n + 1) * size).min(total));
+                let total = accepted.length() as usize;
+                let batches: Vec<_> = import_batches(total, size).collect();
+                let mut outcomes: Vec<ServerRowOutcome> = Vec::with_capacity(total);
+                for (n, range) in batches.iter().enumerate() {
+                    let rows = accepted.slice(range.start as u32, range.end as u32);
                     let body = js_sys::JSON::stringify(&rows)
                         .ok()
                         .and_then(|s| s.as_string())
                         .ok_or_else(|| ApiError::invalid("accepted rows must be JSON"))?;
                     let body = format!("{{\"rows\":{body}}}");
-                    let idempotency_key = batch_key(&key, n as usize);
+                    let idempotency_key = batch_key(&key, n);
                     let mut attempt = 0;
                     let answer = loop {
                         attempt += 1;
@@ -482,10 +613,10 @@ impl HcpClient {
                             .header("Idempotency-Key", idempotency_key.clone());
                         match inner.http.send_json(call).await {
                             Ok(v) => break v,
-                            Err(e) if attempt < IMPORT_ATTEMPTS && retryable(&e) => {
-                                sleep(250 * 2u32.pow(attempt)).await;
-                            }
-                            Err(e) => return Err(e),
+                            Err(e) => match RetryPolicy::IMPORT.delay_after(attempt, &e) {
+                                Some(ms) => sleep(ms).await,
+                                None => return Err(e),
+                            },
                         }
                     };
                     let rows: Vec<ServerRowOutcome> =
@@ -493,12 +624,13 @@ impl HcpClient {
                             .map_err(ApiError::unexpected)?;
                     outcomes.extend(rows);
                     if let Some(f) = &on_progress {
-                        let done = ((n + 1) * size).min(total);
-                        let progress = format!(
-                            "{{\"batchesDone\":{},\"batches\":{batches},\"rowsDone\":{done},\"rows\":{total}}}",
-                            n + 1
-                        );
-                        if let Ok(arg) = js_text(&progress) {
+                        let progress = ImportBatchProgress {
+                            batches_done: n + 1,
+                            batches: batches.len(),
+                            rows_done: range.end,
+                            rows: total,
+                        };
+                        if let Ok(arg) = to_js(&progress) {
                             let _ = f.call1(&JsValue::NULL, &arg);
                         }
                     }
@@ -508,14 +640,6 @@ impl HcpClient {
             }))
         })
     }
-}
-
-/// Worth the same request again: the server may not have seen it, or failed
-/// transiently. A 4xx answer will not change by retrying.
-fn retryable(e: &ApiError) -> bool {
-    use hcp_core::Code;
-    matches!(e.code, Code::Network | Code::Timeout)
-        || (e.code == Code::Server && e.status != Some(501))
 }
 
 /// The iCure document for a `NewHcp` from the form.
@@ -561,10 +685,28 @@ impl HcpClient {
                     base: trim_base(base_url),
                     auth: RefCell::new(auth),
                     timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+                    refreshing: RefCell::new(None),
                 },
                 database: RefCell::new(database),
             }),
         }
+    }
+
+    /// A call under `.../user{rest}`, its answer handed to JS as it came.
+    fn user_call(
+        &self,
+        method: Method,
+        rest: String,
+        body: Option<String>,
+        options: Option<CallOptionsJs>,
+    ) -> js_sys::Promise {
+        self.run(options, |inner, c| async move {
+            let mut call = inner.call(method, "user", &c, &rest);
+            if let Some(b) = body {
+                call = call.json(b);
+            }
+            js_text(&inner.http.send(call).await?)
+        })
     }
 
     /// `GET .../hcparty{rest}`, handed to JS as it came.
@@ -578,4 +720,15 @@ impl HcpClient {
             )
         })
     }
+}
+
+/// The authentication tokens of a user document (from {@link HcpClient.getUser}),
+/// as {@link HcpClient.listTokens} lists them: by name, with expiry, never their values.
+#[wasm_bindgen(js_name = tokensOf, unchecked_return_type = "TokenInfo[]")]
+pub fn tokens_of_js(
+    #[wasm_bindgen(unchecked_param_type = "User")] user: JsValue,
+) -> Result<JsValue, JsValue> {
+    let user: Value = serde_wasm_bindgen::from_value(user)
+        .map_err(|e| to_js_error(ApiError::invalid(format!("user: {e}"))))?;
+    to_js(&tokens_of(&user, js_sys::Date::now()))
 }

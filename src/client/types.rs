@@ -95,6 +95,53 @@ export interface ListOptions extends CallOptions {
   cursor?: string | null;
 }
 
+/** Options of {@link HcpClient.children}. */
+export interface PageOptions extends CallOptions {
+  /** Page size, 1 to 1000 (default 50). */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string | null;
+}
+
+/** A user's state: `ACTIVE`, `REGISTERING` (invited, no password chosen yet) or `DISABLED` (deactivated). */
+export type UserStatus = "ACTIVE" | "REGISTERING" | "DISABLED";
+
+/** What an account is: an administrator, or the user of one data owner. */
+export type UserKind = "admin" | "hcp" | "patient" | "device";
+
+/** A user (iCure `UserDto`, the fields hcp-kit uses, plus `kind`). */
+export interface User {
+  id: string;
+  login: string;
+  groupId: string;
+  kind: UserKind;
+  /** The HCP this user is the login of (`kind` `"hcp"`). */
+  healthcarePartyId: string | null;
+  /** The patient this user is the login of (`kind` `"patient"`). */
+  patientId: string | null;
+  /** The device this user is the login of (`kind` `"device"`). */
+  deviceId: string | null;
+  status: UserStatus;
+  /** The user's authentication tokens by name (never their values). */
+  authenticationTokens: Record<string, { creationTime: number; validity: number; expires: number }>;
+}
+
+/** An invitation sent (never its token). */
+export interface Invitation {
+  id: string;
+  email: string;
+  /** Expiry, ms since the epoch. */
+  expires: number;
+  /** `"smtp"` when e-mailed, `"outbox"` when kept for an administrator to forward. */
+  delivery: "smtp" | "outbox";
+}
+
+/** Options of {@link HcpClient.setPassword}. */
+export interface PasswordOptions extends CallOptions {
+  /** The current password: required to change one's own. */
+  currentPassword?: string;
+}
+
 /** A person or an organization to create, as typed in the "Add User" form. */
 export type NewHcp =
   | ({ kind: "person" } & Partial<PersonValues> & { firstName: string; lastName: string; email: string })
@@ -165,6 +212,10 @@ extern "C" {
     pub type CallOptionsJs;
     #[wasm_bindgen(typescript_type = "ListOptions")]
     pub type ListOptionsJs;
+    #[wasm_bindgen(typescript_type = "PageOptions")]
+    pub type PageOptionsJs;
+    #[wasm_bindgen(typescript_type = "PasswordOptions")]
+    pub type PasswordOptionsJs;
     #[wasm_bindgen(typescript_type = "NewHcp")]
     pub type NewHcpJs;
     #[wasm_bindgen(typescript_type = "CreateOptions")]

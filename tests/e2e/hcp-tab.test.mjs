@@ -185,6 +185,35 @@ test("authentication token: create (shown once), log in with it, delete, refused
   assert.equal(refused.status, 401, "a deleted token is refused at once");
 });
 
+test("Deactivate user / Reactivate user: the status shows, sessions end, logins come back", async () => {
+  const detail = await expand("Maria Curie");
+  // Invited when she was added, and no password chosen yet.
+  await detail.locator(".user-status", { hasText: "invited" }).waitFor();
+  // Give Maria a password (as her administrator would) and a session of her own.
+  const admin = await adminToken();
+  const user = (await api(`/rest/v2/hcparty/${await row("Maria Curie").getAttribute("data-id")}`, { token: admin })).body.userId;
+  assert.equal((await api(`/rest/v2/user/${user}/password`, { method: "PUT", token: admin, body: { password: "maria's password" } })).status, 200);
+  const session = (await api("/rest/v2/auth/login", { method: "POST", body: { username: "marie.curie@example.be", password: "maria's password" } })).body;
+  assert.equal((await api("/rest/v2/user/current", { token: session.token })).status, 200);
+
+  await menu("Maria Curie", "Deactivate user");
+  await page.waitForFunction(() => /was deactivated/.test(document.querySelector("#notice").textContent));
+  await detail.locator(".user-status", { hasText: "deactivated" }).waitFor();
+  await shot("user-deactivated");
+  assert.equal((await api("/rest/v2/user/current", { token: session.token })).status, 401, "her session ended at once");
+  const refresh = await fetch(`${server.url}/rest/v2/auth/refresh`, { method: "POST", headers: { "Refresh-Token": session.refreshToken } });
+  assert.equal(refresh.status, 401, "and its refresh token with it");
+  const refused = await api("/rest/v2/auth/login", { method: "POST", body: { username: "marie.curie@example.be", password: "maria's password" } });
+  assert.equal(refused.status, 401, "a deactivated user cannot log in");
+  // Only the action that applies is offered.
+  await row("Maria Curie").getByRole("button", { name: "Actions for Maria Curie" }).click();
+  assert.equal(await row("Maria Curie").getByRole("menuitem", { name: "Deactivate user" }).isVisible(), false);
+  await row("Maria Curie").getByRole("menuitem", { name: "Reactivate user" }).click();
+  await detail.locator(".user-status", { hasText: "active" }).waitFor();
+  const back = await api("/rest/v2/auth/login", { method: "POST", body: { username: "marie.curie@example.be", password: "maria's password" } });
+  assert.equal(back.status, 200, "reactivated, she logs in again");
+});
+
 /** Every way the private key could be written down. */
 function privateEncodings(keyPair) {
   const pkcs8 = keyPair.exportPrivateKeyPkcs8();

@@ -194,3 +194,34 @@ fn every_row_of_the_file_ends_in_exactly_one_outcome() {
     assert_eq!(json["status"], "rejectedInBrowser");
     assert_eq!(batch_key("imp-1", 3), "imp-1/3");
 }
+
+#[test]
+fn imports_are_sliced_into_batches_of_the_asked_size_within_the_cap() {
+    let ranges: Vec<_> = import_batches(26, Some(10)).collect();
+    assert_eq!(ranges, [0..10, 10..20, 20..26]);
+    assert_eq!(import_batches(0, None).count(), 0);
+    assert_eq!(import_batches(2500, None).count(), 3);
+    assert_eq!(
+        import_batches(12_000, Some(100_000)).next(),
+        Some(0..MAX_IMPORT_BATCH)
+    );
+    assert_eq!(import_batches(3, Some(0)).count(), 3);
+}
+
+#[test]
+fn only_transient_failures_are_retried_with_growing_delays() {
+    let p = RetryPolicy::IMPORT;
+    let network = ApiError::network("reset");
+    assert_eq!(p.delay_after(1, &network), Some(500));
+    assert_eq!(p.delay_after(2, &network), Some(1000));
+    assert_eq!(p.delay_after(4, &network), None, "four tries in all");
+    let server = ApiError::from_response(503, "");
+    assert!(p.delay_after(1, &server).is_some());
+    for status in [400, 401, 403, 404, 409, 413, 429, 501] {
+        assert_eq!(
+            p.delay_after(1, &ApiError::from_response(status, "")),
+            None,
+            "{status}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ use crate::extract::JsonBody;
 use crate::hcp::store::{self, NewPerson, new_id, new_rev};
 use crate::policy::{Authorized, act};
 
-pub const MAX_BATCH_ROWS: usize = 5000;
+pub const MAX_BATCH_ROWS: usize = hcp_core::client::MAX_IMPORT_BATCH;
 const MAX_KEY_LEN: usize = 200;
 
 #[derive(Debug, Deserialize)]

@@ -196,3 +196,57 @@ pub fn check_new_token(
     }
     Ok(((expires_ms - now_ms) / 1000.0).floor() as u64)
 }
+
+/// The most rows the import endpoint takes in one request.
+pub const MAX_IMPORT_BATCH: usize = 5000;
+/// Rows per import request when the caller does not say.
+pub const DEFAULT_IMPORT_BATCH: usize = 1000;
+
+/// The row ranges an import sends, one request each: `size` rows (default
+/// 1,000, at most `MAX_IMPORT_BATCH`), the last one shorter.
+pub fn import_batches(
+    total: usize,
+    size: Option<usize>,
+) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let size = size
+        .unwrap_or(DEFAULT_IMPORT_BATCH)
+        .clamp(1, MAX_IMPORT_BATCH);
+    (0..total.div_ceil(size)).map(move |n| n * size..((n + 1) * size).min(total))
+}
+
+/// Progress of an import, after each batch (what `onProgress` receives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportBatchProgress {
+    pub batches_done: usize,
+    pub batches: usize,
+    pub rows_done: usize,
+    pub rows: usize,
+}
+
+/// When a failed request is sent again: up to `attempts` tries in all,
+/// waiting `base_ms` x 2^n before try n+1, and only for failures a retry can
+/// cure (the server may not have seen the request, or failed transiently).
+/// A 4xx answer will not change by retrying. Only requests that are safe to
+/// repeat use it: an import batch carries its idempotency key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base_ms: u32,
+}
+
+impl RetryPolicy {
+    pub const IMPORT: RetryPolicy = RetryPolicy {
+        attempts: 4,
+        base_ms: 250,
+    };
+
+    /// How long to wait before trying again after failed try number
+    /// `attempt` (1-based), or `None` to give up with `error`.
+    pub fn delay_after(&self, attempt: u32, error: &ApiError) -> Option<u32> {
+        let transient = matches!(error.code, Code::Network | Code::Timeout)
+            || (error.code == Code::Server && error.status != Some(501));
+        (transient && attempt < self.attempts)
+            .then(|| self.base_ms.saturating_mul(2u32.saturating_pow(attempt)))
+    }
+}
