@@ -100,9 +100,11 @@ impl Http {
     async fn refresh_if_due(&self, signal: Option<&AbortSignal>) -> Result<(), ApiError> {
         // One refresh at a time: wait for the one in flight, then look again.
         loop {
-            let wait = self.refreshing.borrow_mut().as_mut().map(|waiters| {
-                js_sys::Promise::new(&mut |resolve, _| waiters.push(resolve))
-            });
+            let wait = self
+                .refreshing
+                .borrow_mut()
+                .as_mut()
+                .map(|waiters| js_sys::Promise::new(&mut |resolve, _| waiters.push(resolve)));
             match wait {
                 Some(p) => {
                     let _ = wasm_bindgen_futures::JsFuture::from(p).await;

@@ -555,7 +555,11 @@ impl HcpClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self, options: Option<CallOptionsJs>) -> js_sys::Promise {
         self.run(options, |inner, c| async move {
-            let call = Call::new(Method::POST, "/rest/v2/auth/logout".into(), c.signal.as_ref());
+            let call = Call::new(
+                Method::POST,
+                "/rest/v2/auth/logout".into(),
+                c.signal.as_ref(),
+            );
             inner.http.send(call).await?;
             *inner.http.auth.borrow_mut() = Auth::new(String::new(), None);
             Ok(JsValue::UNDEFINED)

@@ -6,6 +6,11 @@
 //!    fixed request rate, open loop: each request is timed from when it was
 //!    due, so a slow answer delays no later measurement.
 //!
+//! 3. logins: a concurrent burst of wrong passwords on one account (how many
+//!    reach Argon2, how long they take), a concurrent burst of right ones on
+//!    distinct accounts with `/health` answering meanwhile, and a wrong
+//!    password on a known account against an unknown account.
+//!
 //! `cargo run --profile server -p hcp-server --example server_bench [ROWS]`
 
 use std::time::{Duration, Instant};
@@ -79,6 +84,7 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
     }
     let api_secs = started.elapsed().as_secs_f64();
     let latency = list_latency(&http, &base, &token, &ids).await?;
+    let logins = login_figures(&http, &base, &token).await?;
     let _ = running.shutdown.send(());
 
     // The floor: the same rows straight into SQLite, one transaction, same schema.
@@ -126,7 +132,141 @@ async fn run(dir: &std::path::Path, rows: usize) -> Result<(), Box<dyn std::erro
     );
     println!("  ratio endpoint/direct time: {:.2}x", api_secs / raw_secs);
     println!("{latency}");
+    println!("{logins}");
     Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+}
+
+async fn login(http: &reqwest::Client, base: &str, user: &str, pw: &str) -> (u16, Duration) {
+    let started = Instant::now();
+    let status = http
+        .post(format!("{base}/rest/v2/auth/login"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .map_or(0, |r| r.status().as_u16());
+    (status, started.elapsed())
+}
+
+const BURST: usize = 40;
+
+async fn login_figures(
+    http: &reqwest::Client,
+    base: &str,
+    admin: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut out = String::from("logins (Argon2id m=19 MiB t=2, at most one per core at once):\n");
+    // 1. Wrong passwords for one account, all at once.
+    let burst: Vec<_> = (0..BURST)
+        .map(|_| {
+            let (http, base) = (http.clone(), base.to_owned());
+            tokio::spawn(async move { login(&http, &base, demo::DEMO_HCP_LOGIN, "wrong").await })
+        })
+        .collect();
+    let mut checked = Vec::new();
+    let mut throttled = Vec::new();
+    for t in burst {
+        let (status, took) = t.await?;
+        match status {
+            401 => checked.push(took),
+            429 => throttled.push(took),
+            other => return Err(format!("unexpected login answer {other}").into()),
+        }
+    }
+    checked.sort();
+    throttled.sort();
+    out.push_str(&format!(
+        "  {BURST} wrong passwords at once, one account: {} checked (p50 {:.1} ms, max {:.1} ms), {} refused 429 unchecked (p50 {:.1} ms)\n",
+        checked.len(),
+        percentile(&checked, 0.5),
+        checked.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0),
+        throttled.len(),
+        percentile(&throttled, 0.5),
+    ));
+    // 2. Right passwords for distinct accounts, all at once, /health meanwhile.
+    let mut accounts = Vec::with_capacity(BURST);
+    for i in 0..BURST {
+        let email = format!("burst{i}@bench.example");
+        let hcp: Value = http
+            .post(format!("{base}/rest/v2/hcparty"))
+            .bearer_auth(admin)
+            .json(&json!({"firstName": "Burst", "lastName": format!("N{i}"),
+                "addresses": [{"telecoms": [{"telecomType": "email", "telecomNumber": email}]}]}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let user = hcp["userId"].as_str().ok_or("no user")?;
+        http.put(format!("{base}/rest/v2/user/{user}/password"))
+            .bearer_auth(admin)
+            .json(&json!({"password": "burst password 123"}))
+            .send()
+            .await?
+            .error_for_status()?;
+        accounts.push(email);
+    }
+    let started = Instant::now();
+    let burst: Vec<_> = accounts
+        .iter()
+        .map(|email| {
+            let (http, base, email) = (http.clone(), base.to_owned(), email.clone());
+            tokio::spawn(async move { login(&http, &base, &email, "burst password 123").await })
+        })
+        .collect();
+    let mut health = Vec::new();
+    while !burst.iter().all(|t| t.is_finished()) {
+        let t0 = Instant::now();
+        http.get(format!("{base}/health"))
+            .send()
+            .await?
+            .error_for_status()?;
+        health.push(t0.elapsed());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut ok = Vec::new();
+    for t in burst {
+        let (status, took) = t.await?;
+        if status != 200 {
+            return Err(format!("a right password got {status}").into());
+        }
+        ok.push(took);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    ok.sort();
+    health.sort();
+    out.push_str(&format!(
+        "  {BURST} right passwords at once, distinct accounts: p50 {:.1} ms, p99 {:.1} ms, all done in {:.2} s; /health meanwhile p50 {:.2} ms, max {:.2} ms (n={})\n",
+        percentile(&ok, 0.5),
+        percentile(&ok, 0.99),
+        wall,
+        percentile(&health, 0.5),
+        health.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0),
+        health.len()
+    ));
+    // 3. A wrong password: known account against unknown account, one at a time.
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..8 {
+        known.push(login(http, base, &accounts[i % BURST], "not it").await.1);
+        unknown.push(
+            login(http, base, &format!("nobody{i}@bench.example"), "not it")
+                .await
+                .1,
+        );
+    }
+    known.sort();
+    unknown.sort();
+    out.push_str(&format!(
+        "  a wrong password, one at a time (n=8 each): known account p50 {:.1} ms, unknown account p50 {:.1} ms\n",
+        percentile(&known, 0.5),
+        percentile(&unknown, 0.5)
+    ));
+    Ok(out)
 }
 
 const RATE_PER_S: u64 = 200;
