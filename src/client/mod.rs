@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use gloo_net::http::Method;
 use hcp_core::client::{
-    ApiError, ImportBatchProgress, RetryPolicy, ServerRowOutcome, batch_key, check_new_token,
-    import_batches, merge_import, tokens_of,
+    ApiError, ImportBatchProgress, ImportResponse, RetryPolicy, ServerRowOutcome, batch_key,
+    check_new_token, import_batches, merge_import, tokens_of,
 };
 use hcp_core::import::RejectedRow;
 use hcp_core::model::{Hcp, organization_document, person_document};
@@ -623,10 +623,9 @@ impl HcpClient {
                             },
                         }
                     };
-                    let rows: Vec<ServerRowOutcome> =
-                        serde_json::from_value(answer.get("rows").cloned().unwrap_or_default())
-                            .map_err(ApiError::unexpected)?;
-                    outcomes.extend(rows);
+                    let answer: ImportResponse =
+                        serde_json::from_value(answer).map_err(ApiError::unexpected)?;
+                    outcomes.extend(answer.rows);
                     if let Some(f) = &on_progress {
                         let progress = ImportBatchProgress {
                             batches_done: n + 1,

@@ -9,11 +9,10 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use hcp_core::client::ServerRowOutcome;
+use hcp_core::client::{ImportRequest, ImportResponse, ServerRowOutcome};
 use hcp_core::model::Hcp;
 use hcp_core::rules::duplicates::{CheckedRow, Known, lookup_keys, settle};
 use hcp_core::rules::{PersonInput, RuleContext, validate_person};
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::AppState;
@@ -25,38 +24,6 @@ use crate::policy::{Authorized, act};
 
 pub const MAX_BATCH_ROWS: usize = hcp_core::client::MAX_IMPORT_BATCH;
 const MAX_KEY_LEN: usize = 200;
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportRow {
-    pub row: u64,
-    #[serde(default)]
-    pub first_name: String,
-    #[serde(default)]
-    pub last_name: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub country_code: String,
-    /// E.164 from the browser (`phone`), or as typed with `countryCode` (`mobilePhone`).
-    #[serde(default, alias = "mobilePhone")]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ImportRequest {
-    pub rows: Vec<ImportRow>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportResponse {
-    pub created: usize,
-    pub rejected: usize,
-    pub rows: Vec<ServerRowOutcome>,
-}
 
 async fn stored(st: &AppState, group: &str, key: &str) -> ApiResult<Option<ImportResponse>> {
     let row = sqlx::query(

@@ -20,6 +20,42 @@ pub enum ServerRowOutcome {
     Rejected { row: u64, reasons: Vec<Violation> },
 }
 
+/// One row the import endpoint receives (`rows[]` of the request): what the
+/// browser accepted (`AcceptedRow`, with `phone` in E.164), or a row as typed
+/// by a script (`countryCode` with `mobilePhone`). Re-checked by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRow {
+    pub row: u64,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub country_code: String,
+    #[serde(default, alias = "mobilePhone")]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+/// The body of an import batch request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    pub rows: Vec<ImportRow>,
+}
+
+/// The answer to an import batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResponse {
+    pub created: usize,
+    pub rejected: usize,
+    pub rows: Vec<ServerRowOutcome>,
+}
+
 /// Where one row of the file ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "camelCase")]

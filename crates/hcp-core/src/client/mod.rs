@@ -6,7 +6,10 @@
 
 mod import;
 
-pub use import::{FileRowOutcome, ImportSummary, ServerRowOutcome, batch_key, merge_import};
+pub use import::{
+    FileRowOutcome, ImportRequest, ImportResponse, ImportRow, ImportSummary, ServerRowOutcome,
+    batch_key, merge_import,
+};
 
 use serde::Serialize;
 use serde_json::Value;
