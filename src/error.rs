@@ -34,7 +34,10 @@ export type HcpErrorCode =
   | "RateLimited"
   | "Network"
   | "Timeout"
-  | "Server";
+  | "Server"
+  | "NotShared"
+  | "KeyMissing"
+  | "Tampered";
 
 /**
  * Every failure hcp-kit throws: a real `Error` (with a stack) whose `name` is

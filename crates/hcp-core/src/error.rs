@@ -28,6 +28,9 @@ pub enum Code {
     Network,
     Timeout,
     Server,
+    NotShared,
+    KeyMissing,
+    Tampered,
 }
 
 impl Code {
@@ -56,6 +59,9 @@ impl Code {
             Code::Network => "Network",
             Code::Timeout => "Timeout",
             Code::Server => "Server",
+            Code::NotShared => "NotShared",
+            Code::KeyMissing => "KeyMissing",
+            Code::Tampered => "Tampered",
         }
     }
 
@@ -84,6 +90,9 @@ impl Code {
         Code::Network,
         Code::Timeout,
         Code::Server,
+        Code::NotShared,
+        Code::KeyMissing,
+        Code::Tampered,
     ];
 }
 

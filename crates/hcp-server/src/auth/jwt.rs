@@ -56,7 +56,9 @@ impl Keys {
     /// The claims of a well-signed, unexpired token of that type.
     pub fn check(&self, token: &str, typ: TokenType) -> Option<Claims> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        (data.claims.typ == typ).then_some(data.claims)
+        // The crate still accepts a token during its `exp` second.
+        let now = crate::auth::now_ms() / 1000;
+        (data.claims.typ == typ && data.claims.exp > now).then_some(data.claims)
     }
 }
 
