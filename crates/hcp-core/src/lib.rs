@@ -2,6 +2,8 @@
 //! reference server both call into it, so a rule lives in exactly one place.
 
 pub mod client;
+pub mod crypto;
+pub mod dataowner;
 pub mod error;
 pub mod import;
 pub mod keys;

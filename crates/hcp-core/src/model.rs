@@ -3,7 +3,11 @@
 //! and the size caps every stored document respects. The server stores it,
 //! the client builds it, the import fills it: one definition for all three.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::crypto::certs::{KeyCertificate, verify_chain};
 
 use crate::keys::PublicKey;
 use crate::rules::{
@@ -68,6 +72,10 @@ pub struct Hcp {
     pub addresses: Vec<Address>,
     #[serde(default)]
     pub public_keys_p256: Vec<String>,
+    /// The certificate of each public key, by fingerprint: the keys form a
+    /// chain (`crypto::certs`), so a key slipped into the list is refused.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub key_certificates: BTreeMap<String, KeyCertificate>,
 }
 
 /// What an HCP is: a person (doctor, nurse) or an organization (hospital, practice).
@@ -205,6 +213,9 @@ impl Hcp {
         if self.public_keys_p256.len() > MAX_PUBLIC_KEYS {
             return Err(SizeError::TooMany("publicKeysP256", MAX_PUBLIC_KEYS));
         }
+        if self.key_certificates.len() > MAX_PUBLIC_KEYS {
+            return Err(SizeError::TooMany("keyCertificates", MAX_PUBLIC_KEYS));
+        }
         let texts = [
             &self.id,
             &self.rev,
@@ -226,6 +237,11 @@ impl Hcp {
             .chain(address_texts)
             .flatten()
             .chain(&self.public_keys_p256)
+            .chain(
+                self.key_certificates
+                    .iter()
+                    .flat_map(|(k, c)| [k, &c.signed_by, &c.signature]),
+            )
             .any(|s| s.chars().count() > MAX_TEXT);
         if too_long {
             return Err(SizeError::TextTooLong(MAX_TEXT));
@@ -288,6 +304,21 @@ impl Hcp {
         }
         self.public_keys_p256 = keys;
         Ok(())
+    }
+}
+
+impl Hcp {
+    /// When the public keys change (compared with `before`), the new list
+    /// must be a certified chain, first key self-certified: what a data owner
+    /// session will check before it trusts them.
+    pub fn check_key_chain(&self, before: &[String]) -> Result<(), String> {
+        if self.public_keys_p256 == before || self.public_keys_p256.is_empty() {
+            return Ok(());
+        }
+        let id = self.id.as_deref().unwrap_or_default();
+        verify_chain(id, &self.public_keys_p256, &self.key_certificates)
+            .map(|_| ())
+            .map_err(|e| format!("publicKeysP256: {e}"))
     }
 }
 

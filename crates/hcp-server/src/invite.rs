@@ -70,10 +70,7 @@ async fn withdraw(db: &mut AnyConnection, user_id: &str, now: i64) -> ApiResult<
     Ok(())
 }
 
-/// Invites the user of HCP `hcp_id`, if the caller manages it: a new
-/// invitation replaces any pending one. The e-mail leaves after the
-/// database transaction; if the mail server refuses it, the invitation is
-/// withdrawn, so no token exists that nobody received.
+/// Invites the user of HCP `hcp_id` (see [`invite_user`]).
 pub async fn invite_hcp(
     st: &AppState,
     caller: &Caller,
@@ -83,6 +80,19 @@ pub async fn invite_hcp(
     let user = user_of_hcp(st, group_id, hcp_id).await?.ok_or_else(|| {
         ApiError::NotFound(format!("HCP {hcp_id} has no user to invite (no email?)"))
     })?;
+    invite_user(st, caller, group_id, user).await
+}
+
+/// Invites a user the caller manages: a new invitation replaces any pending
+/// one. The e-mail leaves after the database transaction; if the mail server
+/// refuses it, the invitation is withdrawn, so no token exists that nobody
+/// received.
+pub async fn invite_user(
+    st: &AppState,
+    caller: &Caller,
+    group_id: &str,
+    user: crate::auth::Account,
+) -> ApiResult<Invitation> {
     check_manage_user(caller, &user)?;
     let token = random_secret()?;
     let id = uuid::Uuid::new_v4().to_string();

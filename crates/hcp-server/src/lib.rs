@@ -3,9 +3,12 @@
 //! PostgreSQL, serving the admin page and the wasm package as static files.
 
 pub mod auth;
+pub mod dataowners;
 pub mod db;
 pub mod demo;
+pub mod entities;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod groups;
 pub mod hcp;
@@ -111,7 +114,22 @@ pub fn api() -> Router<AppState> {
         .nest("/rest/v2/hcparty/inGroup/{groupId}", hcp::routes())
         .nest("/rest/v2/user", users::routes())
         .nest("/rest/v2/user/inGroup/{groupId}", users::routes())
+        .nest("/rest/v2/dataowner", dataowners::routes())
+        .nest("/rest/v2/exchangedata", exchange::routes())
+        .merge(medical_routes())
         .route("/health", get(|| async { "ok" }))
+}
+
+/// The encrypted entities, each kind under its iCure route.
+fn medical_routes() -> Router<AppState> {
+    hcp_core::dataowner::entity::EntityKind::ALL
+        .into_iter()
+        .fold(Router::new(), |router, kind| {
+            router.nest(
+                &format!("/rest/v2/{}", kind.route()),
+                entities::routes(kind),
+            )
+        })
 }
 
 /// Bearer tokens travel in headers, not cookies, so credentials are never

@@ -59,6 +59,19 @@ actions! {
     ManageTokens,
     /// The e-mails kept when no SMTP server is configured.
     ReadOutbox,
+    /// A data owner's public keys.
+    ReadDataOwner,
+    /// Add a key to one's own data owner.
+    ManageOwnKeys,
+    /// Exchange data (the delegator writes, both parties read).
+    ExchangeData,
+    /// Read encrypted entities shared with the caller.
+    ReadMedical,
+    /// Create, update, share and delete encrypted entities (per kind and
+    /// per delegation, as `check_create` and the entity routes say).
+    WriteMedical,
+    /// Create the user of a patient or a device.
+    CreateDataOwnerUser,
 }
 
 pub trait Act {
@@ -68,23 +81,63 @@ pub trait Act {
 /// The role table: what each kind of account may attempt at all.
 pub fn allows(role: &Role, action: Action) -> bool {
     use Action::*;
+    // Administrators hold no medical keys: the encrypted data is for data owners.
+    let data_owners_only = matches!(
+        action,
+        ManageOwnKeys | ExchangeData | ReadMedical | WriteMedical
+    );
     match role {
-        Role::Admin => true,
-        Role::Hcp(_) => matches!(
-            action,
-            ListDatabases
-                | ReadDirectory
-                | CreateHcp
-                | UpdateHcp
-                | Invite
-                | ReadUser
-                | ManageUser
-                | ManageTokens
-        ),
+        Role::Admin => !data_owners_only,
+        Role::Hcp(_) => {
+            matches!(
+                action,
+                ListDatabases
+                    | ReadDirectory
+                    | CreateHcp
+                    | UpdateHcp
+                    | Invite
+                    | ReadUser
+                    | ManageUser
+                    | ManageTokens
+                    | ReadDataOwner
+                    | CreateDataOwnerUser
+            ) || data_owners_only
+        }
         Role::Patient(_) | Role::Device(_) => {
-            matches!(action, ListDatabases | ReadUser | ManageUser | ManageTokens)
+            matches!(
+                action,
+                ListDatabases | ReadUser | ManageUser | ManageTokens | ReadDataOwner
+            ) || data_owners_only
         }
     }
+}
+
+/// Which kinds of encrypted entity each data owner creates: an HCP all of
+/// them, a patient its Notifications, a device Data Samples (visits).
+pub fn check_create(
+    caller: &Caller,
+    kind: hcp_core::dataowner::entity::EntityKind,
+) -> ApiResult<()> {
+    use hcp_core::dataowner::entity::EntityKind as K;
+    let allowed = match caller.role {
+        Role::Admin => false,
+        Role::Hcp(_) => true,
+        Role::Patient(_) => kind == K::MaintenanceTask,
+        Role::Device(_) => kind == K::Contact,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(forbidden(&format!("create a {}", kind.route())))
+    }
+}
+
+/// The data owner the caller acts as; an administrator has none.
+pub fn data_owner(caller: &Caller) -> ApiResult<&str> {
+    caller
+        .role
+        .data_owner()
+        .ok_or_else(|| forbidden("handle medical data as an administrator"))
 }
 
 /// Whether the caller may act on database `group_id`: an administrator on
@@ -275,7 +328,7 @@ mod tests {
             status: "ACTIVE".into(),
             password_hash: None,
             created_by: created_by.map(Into::into),
-            live_hcp: None,
+            live_owner: None,
         }
     }
 

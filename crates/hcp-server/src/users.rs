@@ -27,6 +27,8 @@ const MAX_VALIDITY_SECS: i64 = 365 * 24 * 3600;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", post(create_user))
+        .route("/{userId}/invite", post(invite))
         .route("/current", get(current))
         .route("/byHealthcarePartyId/{id}", get(by_hcp))
         .route("/{userId}", get(get_user))
@@ -128,6 +130,117 @@ pub async fn by_hcp(
         rows.iter()
             .map(|r| r.try_get::<String, _>("id"))
             .collect::<Result<_, _>>()?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    email: String,
+    patient_id: Option<String>,
+    device_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InviteQuery {
+    invite: Option<bool>,
+}
+
+/// Creates the user of a patient or a device (iCure's `POST /rest/v2/user`
+/// with `patientId` or `deviceId`; an HCP's user comes with the HCP), by an
+/// administrator of the database or an HCP that may write that data owner;
+/// `?invite=true` sends it an invitation at once.
+pub async fn create_user(
+    State(st): State<AppState>,
+    auth: Authorized<act::CreateDataOwnerUser>,
+    QueryParams(q): QueryParams<InviteQuery>,
+    JsonBody(body): JsonBody<NewUser>,
+) -> ApiResult<Json<User>> {
+    use hcp_core::dataowner::entity::EntityKind;
+    let login = hcp_core::rules::normalize_email(body.email.trim())
+        .map_err(|v| ApiError::BadRequest(v.message))?
+        .to_lowercase();
+    let (kind, owner, column) = match (&body.patient_id, &body.device_id) {
+        (Some(p), None) => (EntityKind::Patient, p.as_str(), "patient_id"),
+        (None, Some(d)) => (EntityKind::Device, d.as_str(), "device_id"),
+        _ => {
+            return Err(ApiError::BadRequest(
+                "a user is for exactly one patientId or deviceId".into(),
+            ));
+        }
+    };
+    let mut tx = crate::db::begin_write(&st.pool).await?;
+    let known = crate::dataowners::find(&mut tx, &auth.group_id, owner).await?;
+    let kind_matches = known.is_some_and(|o| {
+        matches!(
+            (o.kind, kind),
+            (hcp_core::dataowner::OwnerKind::Patient, EntityKind::Patient)
+                | (hcp_core::dataowner::OwnerKind::Device, EntityKind::Device)
+        )
+    });
+    if !kind_matches {
+        return Err(ApiError::NotFound(format!(
+            "no {} {owner} in this database",
+            kind.route()
+        )));
+    }
+    if auth.caller.role != crate::auth::Role::Admin
+        && !crate::entities::may_write(&mut tx, &auth.caller, kind, &auth.group_id, owner).await?
+    {
+        return Err(ApiError::Forbidden(format!(
+            "you may not create the user of {} {owner}",
+            kind.route()
+        )));
+    }
+    if crate::hcp::store::login_taken(&mut tx, &login).await? {
+        return Err(ApiError::Conflict(format!(
+            "a user with login {login} already exists"
+        )));
+    }
+    let taken = sqlx::query(&format!("SELECT 1 AS x FROM users WHERE {column} = $1"))
+        .bind(owner)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "{} {owner} already has a user",
+            kind.route()
+        )));
+    }
+    let id = crate::hcp::store::new_id();
+    sqlx::query(&format!(
+        "INSERT INTO users (id, group_id, login, email, status, created, rev, kind, {column}, created_by) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&id)
+    .bind(&auth.group_id)
+    .bind(&login)
+    .bind(UserStatus::Active.as_str())
+    .bind(now_ms())
+    .bind(crate::hcp::store::new_rev(1))
+    .bind(kind.route())
+    .bind(owner)
+    .bind(&auth.caller.user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let user = policy::user_in(&st, &auth.group_id, &id).await?;
+    if q.invite == Some(true) {
+        crate::invite::invite_user(&st, &auth.caller, &auth.group_id, user).await?;
+    }
+    let user = policy::user_in(&st, &auth.group_id, &id).await?;
+    Ok(Json(user_json(&st, user).await?))
+}
+
+/// Sends a user (one the caller manages) a new invitation.
+pub async fn invite(
+    State(st): State<AppState>,
+    auth: Authorized<act::Invite>,
+    path: PathParams,
+) -> ApiResult<Json<crate::invite::Invitation>> {
+    let user = policy::user_in(&st, &auth.group_id, path.get("userId")?).await?;
+    Ok(Json(
+        crate::invite::invite_user(&st, &auth.caller, &auth.group_id, user).await?,
     ))
 }
 

@@ -463,8 +463,18 @@ async fn public_keys_are_validated_and_private_keys_refused() {
         )
         .await;
     let kp = hcp_core::keys::KeyPair::generate().unwrap();
+    let id = created["id"].as_str().unwrap();
     let mut with_key = created.clone();
     with_key["publicKeysP256"] = json!([kp.public_key().pem()]);
+    // A key without its certificate is refused: the keys form a chain.
+    let (status, msg) = s
+        .call(Method::PUT, "/rest/v2/hcparty", &t, Some(with_key.clone()))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
+    assert!(msg["message"].as_str().unwrap().contains("certificate"));
+    with_key["keyCertificates"] = json!({
+        kp.public_key().fingerprint(): hcp_core::crypto::certs::certify(id, &kp, kp.public_key())
+    });
     let (status, updated) = s
         .call(Method::PUT, "/rest/v2/hcparty", &t, Some(with_key))
         .await;

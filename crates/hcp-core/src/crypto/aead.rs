@@ -61,7 +61,8 @@ impl SecretKey {
     /// The plaintext of [`SecretKey::seal`]'s output, if `aad` and the key
     /// are the ones it was sealed with; `Tampered` otherwise.
     pub fn open(&self, aad: &[u8], sealed: &str) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        let bytes = Base64::decode_vec(sealed).map_err(|_| tampered("a ciphertext is not base64"))?;
+        let bytes =
+            Base64::decode_vec(sealed).map_err(|_| tampered("a ciphertext is not base64"))?;
         if bytes.len() < NONCE + 16 {
             return Err(tampered("a ciphertext is too short"));
         }
@@ -125,7 +126,10 @@ mod tests {
     fn a_ciphertext_opens_only_where_it_was_sealed() {
         let key = SecretKey::generate().unwrap();
         let sealed = key.seal(&aad("a", 1), b"{\"note\":\"x\"}").unwrap();
-        assert_eq!(&*key.open(&aad("a", 1), &sealed).unwrap(), b"{\"note\":\"x\"}");
+        assert_eq!(
+            &*key.open(&aad("a", 1), &sealed).unwrap(),
+            b"{\"note\":\"x\"}"
+        );
         for wrong in [aad("b", 1), aad("a", 2)] {
             assert!(matches!(
                 key.open(&wrong, &sealed),
@@ -140,7 +144,10 @@ mod tests {
         let mut bytes = Base64::decode_vec(&sealed).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
-        assert!(key.open(&aad("a", 1), &Base64::encode_string(&bytes)).is_err());
+        assert!(
+            key.open(&aad("a", 1), &Base64::encode_string(&bytes))
+                .is_err()
+        );
         assert!(key.open(&aad("a", 1), "not base64!").is_err());
         assert!(key.open(&aad("a", 1), "AAAA").is_err());
     }

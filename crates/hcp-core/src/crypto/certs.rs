@@ -65,8 +65,11 @@ pub fn verify_chain(
     }
     let mut keys: Vec<PublicKey> = Vec::with_capacity(keys_hex.len());
     for hex in keys_hex {
-        let key = PublicKey::parse(hex)
-            .map_err(|_| tampered(format!("data owner {owner_id} lists a key that is not P-256")))?;
+        let key = PublicKey::parse(hex).map_err(|_| {
+            tampered(format!(
+                "data owner {owner_id} lists a key that is not P-256"
+            ))
+        })?;
         let fingerprint = key.fingerprint();
         if keys.iter().any(|k| k.fingerprint() == fingerprint) {
             return Err(tampered(format!("data owner {owner_id} lists a key twice")));
@@ -82,9 +85,8 @@ pub fn verify_chain(
             keys.iter().find(|k| k.fingerprint() == cert.signed_by)
         };
         let signature = Base64::decode_vec(&cert.signature).unwrap_or_default();
-        let valid = signer.is_some_and(|s| {
-            s.verify(&certificate_message(owner_id, &key.spki_hex()), &signature)
-        });
+        let valid = signer
+            .is_some_and(|s| s.verify(&certificate_message(owner_id, &key.spki_hex()), &signature));
         if !valid {
             return Err(tampered(format!(
                 "key {fingerprint} of data owner {owner_id} is not certified by its earlier keys"
@@ -130,12 +132,21 @@ mod tests {
             evil.public_key().fingerprint(),
             certify("owner", &evil, evil.public_key()),
         );
-        assert!(matches!(verify_chain("owner", &k2, &c2), Err(CryptoError::Tampered(_))));
+        assert!(matches!(
+            verify_chain("owner", &k2, &c2),
+            Err(CryptoError::Tampered(_))
+        ));
         // ... or without any.
         c2.remove(&evil.public_key().fingerprint());
-        assert!(matches!(verify_chain("owner", &k2, &c2), Err(CryptoError::Tampered(_))));
+        assert!(matches!(
+            verify_chain("owner", &k2, &c2),
+            Err(CryptoError::Tampered(_))
+        ));
         // A certified key moved to another owner.
-        assert!(matches!(verify_chain("other", &keys, &certs), Err(CryptoError::Tampered(_))));
+        assert!(matches!(
+            verify_chain("other", &keys, &certs),
+            Err(CryptoError::Tampered(_))
+        ));
         // No key yet.
         assert!(matches!(
             verify_chain("owner", &[], &BTreeMap::new()),

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use base64ct::{Base64, Encoding};
-use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
+use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -72,7 +72,11 @@ pub fn hpke_seal(recipient: &PublicKey, aad: &[u8], secret: &[u8]) -> Result<Vec
 }
 
 /// HPKE open of [`hpke_seal`]'s output with `me`'s private key.
-pub fn hpke_open(me: &KeyPair, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub fn hpke_open(
+    me: &KeyPair,
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     if sealed.len() < ENC_LEN + 16 {
         return Err(tampered("a wrapped key is too short"));
     }
@@ -91,7 +95,11 @@ impl ExchangeData {
     pub fn signed_bytes(&self) -> Vec<u8> {
         let mut out = format!(
             "hcp-kit/v1\0exchange-data\0{}\0{}\0{}\0{}\0{}\0{}",
-            self.id, self.delegator, self.delegate, self.delegator_root, self.delegate_root,
+            self.id,
+            self.delegator,
+            self.delegate,
+            self.delegator_root,
+            self.delegate_root,
             self.signed_by
         )
         .into_bytes();
@@ -160,12 +168,14 @@ impl ExchangeData {
                 self.id
             )));
         }
-        let signer = delegator_keys.by_fingerprint(&self.signed_by).ok_or_else(|| {
-            tampered(format!(
-                "exchange data {} is signed by a key its delegator never certified",
-                self.id
-            ))
-        })?;
+        let signer = delegator_keys
+            .by_fingerprint(&self.signed_by)
+            .ok_or_else(|| {
+                tampered(format!(
+                    "exchange data {} is signed by a key its delegator never certified",
+                    self.id
+                ))
+            })?;
         let signature = Base64::decode_vec(&self.signature).unwrap_or_default();
         if !signer.verify(&self.signed_bytes(), &signature) {
             return Err(tampered(format!(
@@ -223,8 +233,82 @@ mod tests {
 
     fn owner(id: &str, kp: &KeyPair) -> VerifiedKeys {
         let keys = vec![kp.public_key().spki_hex()];
-        let certs = BTreeMap::from([(kp.public_key().fingerprint(), certify(id, kp, kp.public_key()))]);
+        let certs = BTreeMap::from([(
+            kp.public_key().fingerprint(),
+            certify(id, kp, kp.public_key()),
+        )]);
         verify_chain(id, &keys, &certs).unwrap()
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        base16ct::mixed::decode_vec(s).unwrap()
+    }
+
+    /// RFC 9180 test vector for this suite (mode 0, KEM 0x10, KDF 1, AEAD 2),
+    /// from the CFRG's test-vectors.json (as BoringSSL's and Go's copies
+    /// carry it): the recipient key converts, the first encryption opens,
+    /// and sealing with the vector's ephemeral seed gives the vector's bytes.
+    #[test]
+    fn rfc9180_test_vector_p256_sha256_aes256gcm() {
+        let info = hex("4f6465206f6e2061204772656369616e2055726e");
+        let ikm_e = hex("a90d3417c3da9cb6c6ae19b4b5dd6cc9529a4cc24efb7ae0ace1f31887a8cd6c");
+        let sk_rm = hex("317f915db7bc629c48fe765587897e01e282d3e8445f79f27f65d031a88082b2");
+        let pk_rm = hex(
+            "04abc7e49a4c6b3566d77d0304addc6ed0e98512ffccf505e6a8e3eb25c685136f853148544876de76c0f2ef99cdc3a05ccf5ded7860c7c021238f9e2073d2356c",
+        );
+        let enc = hex(
+            "04c06b4f6bebc7bb495cb797ab753f911aff80aefb86fd8b6fcc35525f3ab5f03e0b21bd31a86c6048af3cb2d98e0d3bf01da5cc4c39ff5370d331a4f1f7d5a4e0",
+        );
+        let aad = hex("436f756e742d30");
+        let pt = hex("4265617574792069732074727574682c20747275746820626561757479");
+        let ct = hex(
+            "58c61a45059d0c5704560e9d88b564a8b63f1364b8d1fcb3c4c6ddc1d291742465e902cd216f8908da49f8f96f",
+        );
+
+        let recipient = KeyPair::from_scalar_bytes(&sk_rm).unwrap();
+        assert_eq!(recipient.public_key().sec1_uncompressed(), pk_rm);
+        let sk =
+            <Kem as hpke::Kem>::PrivateKey::from_bytes(recipient.secret_scalar().as_ref()).unwrap();
+        let encapped = <Kem as hpke::Kem>::EncappedKey::from_bytes(&enc).unwrap();
+        let opened = hpke::single_shot_open::<Aead, Kdf, Kem>(
+            &OpModeR::Base,
+            &sk,
+            &encapped,
+            &info,
+            &ct,
+            &aad,
+        )
+        .unwrap();
+        assert_eq!(opened, pt);
+
+        struct Seed(Vec<u8>);
+        impl hpke::rand_core::TryRng for Seed {
+            type Error = core::convert::Infallible;
+            fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+                Ok(0)
+            }
+            fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+                Ok(0)
+            }
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+                let n = dst.len().min(self.0.len());
+                dst[..n].copy_from_slice(&self.0[..n]);
+                Ok(())
+            }
+        }
+        impl hpke::rand_core::TryCryptoRng for Seed {}
+        let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(&pk_rm).unwrap();
+        let (enc2, ct2) = hpke::single_shot_seal_with_rng::<Aead, Kdf, Kem>(
+            &OpModeS::Base,
+            &pk,
+            &info,
+            &pt,
+            &aad,
+            &mut Seed(ikm_e),
+        )
+        .unwrap();
+        assert_eq!(enc2.to_bytes().to_vec(), enc);
+        assert_eq!(ct2, ct);
     }
 
     #[test]
@@ -247,8 +331,13 @@ mod tests {
         assert!(matches!(forged.verify(&ka), Err(CryptoError::Tampered(_))));
         // A wrap moved to another recipient, or changed.
         let mut moved = data.clone();
-        let wrap = moved.wrapped_keys.remove(&b.public_key().fingerprint()).unwrap();
-        moved.wrapped_keys.insert(a.public_key().fingerprint(), wrap);
+        let wrap = moved
+            .wrapped_keys
+            .remove(&b.public_key().fingerprint())
+            .unwrap();
+        moved
+            .wrapped_keys
+            .insert(a.public_key().fingerprint(), wrap);
         assert!(matches!(moved.verify(&ka), Err(CryptoError::Tampered(_))));
         assert!(matches!(moved.open(&a), Err(CryptoError::Tampered(_))));
         // The delegate swapped.
@@ -256,6 +345,9 @@ mod tests {
         swapped.delegate = "C".into();
         assert!(matches!(swapped.verify(&ka), Err(CryptoError::Tampered(_))));
         // Another chain for the delegator.
-        assert!(matches!(data.verify(&owner("A", &c)), Err(CryptoError::Tampered(_))));
+        assert!(matches!(
+            data.verify(&owner("A", &c)),
+            Err(CryptoError::Tampered(_))
+        ));
     }
 }

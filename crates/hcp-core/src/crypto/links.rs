@@ -24,7 +24,9 @@ pub fn secret_foreign_key(secret_id: &str, child_kind: &str) -> Result<String, C
         .map_err(|_| CryptoError::Invalid("a secret id is empty".into()))?;
     mac.update(b"hcp-kit/v1\0secret-foreign-key\0");
     mac.update(child_kind.as_bytes());
-    Ok(Base64UrlUnpadded::encode_string(&mac.finalize().into_bytes()))
+    Ok(Base64UrlUnpadded::encode_string(
+        &mac.finalize().into_bytes(),
+    ))
 }
 
 #[cfg(test)]

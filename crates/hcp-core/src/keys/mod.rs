@@ -152,6 +152,20 @@ impl KeyPair {
         signature.as_bytes().to_vec()
     }
 
+    /// A key pair from its private scalar (32 bytes, big-endian).
+    pub fn from_scalar_bytes(bytes: &[u8]) -> Result<KeyPair, KeyError> {
+        p256::SecretKey::from_slice(bytes)
+            .map(KeyPair::from_secret)
+            .map_err(|_| invalid_key("not a P-256 private scalar"))
+    }
+
+    /// The private scalar, big-endian, for HPKE (which takes it as bytes).
+    pub(crate) fn secret_scalar(&self) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(self.secret.to_bytes().as_slice());
+        out
+    }
+
     /// ECDH: the 32-byte x coordinate of the shared point, as WebCrypto's
     /// `deriveBits({name: "ECDH"}, _, 256)` returns it.
     pub fn shared_secret(&self, peer: &PublicKey) -> Zeroizing<[u8; 32]> {

@@ -53,6 +53,14 @@ pub enum Role {
 }
 
 impl Role {
+    /// The data owner this account acts as (none for an administrator).
+    pub fn data_owner(&self) -> Option<&str> {
+        match self {
+            Role::Admin => None,
+            Role::Hcp(id) | Role::Patient(id) | Role::Device(id) => Some(id),
+        }
+    }
+
     /// The `kind` column of a user of this role.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -65,10 +73,10 @@ impl Role {
 }
 
 /// The columns of an account, and whether its data owner still exists.
-/// (Patients and devices join their tables here when they have them.)
 pub const ACCOUNT_SQL: &str = "SELECT u.id, u.login, u.group_id, u.kind, u.hcp_id, u.patient_id, \
-     u.device_id, u.status, u.password_hash, u.created_by, h.id AS live_hcp \
-     FROM users u LEFT JOIN hcps h ON h.id = u.hcp_id AND h.deleted IS NULL";
+     u.device_id, u.status, u.password_hash, u.created_by, COALESCE(h.id, d.id) AS live_owner \
+     FROM users u LEFT JOIN hcps h ON h.id = u.hcp_id AND h.deleted IS NULL \
+     LEFT JOIN data_owners d ON d.id = COALESCE(u.patient_id, u.device_id) AND d.deleted IS NULL";
 
 /// A user account as stored.
 #[derive(Debug, Clone)]
@@ -83,7 +91,7 @@ pub struct Account {
     pub status: String,
     pub password_hash: Option<String>,
     pub created_by: Option<String>,
-    pub(crate) live_hcp: Option<String>,
+    pub(crate) live_owner: Option<String>,
 }
 
 impl Account {
@@ -99,7 +107,7 @@ impl Account {
             status: row.try_get("status")?,
             password_hash: row.try_get("password_hash")?,
             created_by: row.try_get("created_by")?,
-            live_hcp: row.try_get("live_hcp")?,
+            live_owner: row.try_get("live_owner")?,
         })
     }
 
@@ -119,8 +127,8 @@ impl Account {
             ("device", 1) => Role::Device(self.device_id.clone().ok_or("no device")?),
             _ => return Err("this account is not set up correctly"),
         };
-        if matches!(role, Role::Hcp(_)) && self.live_hcp.is_none() {
-            return Err("the HCP of this user was deleted");
+        if role != Role::Admin && self.live_owner.is_none() {
+            return Err("the data owner of this user was deleted");
         }
         Ok(role)
     }

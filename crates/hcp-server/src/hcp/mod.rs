@@ -252,6 +252,7 @@ pub(crate) async fn create_in(
     };
     hcp.id = Some(id);
     hcp.normalize().map_err(ApiError::BadRequest)?;
+    hcp.check_key_chain(&[]).map_err(ApiError::BadRequest)?;
     if let Some(parent) = hcp.parent_id.as_deref() {
         store::check_parent(tx, group_id, parent).await?;
     }
@@ -300,6 +301,8 @@ pub async fn update(
         .ok_or_else(|| ApiError::BadRequest("rev is required".into()))?;
     let current = store::fetch_pool(&st.pool, &auth.group_id, &id).await?;
     hcp.normalize().map_err(ApiError::BadRequest)?;
+    hcp.check_key_chain(&current.public_keys_p256)
+        .map_err(ApiError::BadRequest)?;
     if let Some(parent) = hcp.parent_id.as_deref() {
         store::check_parent(&mut *st.pool.acquire().await?, &auth.group_id, parent).await?;
     }
