@@ -33,10 +33,24 @@ for f in hcp_kit_import.js hcp_kit_import.d.ts hcp_kit_import_bg.wasm hcp_kit_im
 done
 optimize pkg/hcp_kit_import_bg.wasm
 
+# The data owners' module: the DataOwner session (HPKE, AES-GCM, the
+# entities), for pages that handle encrypted medical data.
+step "wasm-pack build: hcp_kit_dataowner (DataOwner)"
+OWNER_OUT="$CARGO_TARGET_DIR/pkg-dataowner-module"
+rm -rf "$OWNER_OUT"
+wasm-pack build --target web --release --mode no-install --out-dir "$OWNER_OUT" \
+  --out-name hcp_kit_dataowner --no-pack -- --no-default-features --features dataowner
+cp "$OWNER_OUT/hcp_kit_dataowner_bg.wasm" "$CARGO_TARGET_DIR/hcp_kit_dataowner_bg.pre-opt.wasm"
+for f in hcp_kit_dataowner.js hcp_kit_dataowner.d.ts hcp_kit_dataowner_bg.wasm hcp_kit_dataowner_bg.wasm.d.ts; do
+  cp "$OWNER_OUT/$f" pkg/
+done
+optimize pkg/hcp_kit_dataowner_bg.wasm
+
 step "package.json, worker and Node entries"
-cp js/worker.js js/worker.d.ts js/node-import.js pkg/
+cp js/worker.js js/worker.d.ts js/node-import.js js/node-dataowner.js pkg/
 node scripts/write-package-json.mjs
 
 step "size"
 node scripts/size-report.mjs pkg/hcp_kit_bg.wasm
 node scripts/size-report.mjs pkg/hcp_kit_import_bg.wasm
+node scripts/size-report.mjs pkg/hcp_kit_dataowner_bg.wasm

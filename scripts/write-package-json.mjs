@@ -25,9 +25,11 @@ const manifest = {
   exports: {
     ".": { types: "./hcp_kit.d.ts", node: "./node.js", default: "./hcp_kit.js" },
     "./import": { types: "./hcp_kit_import.d.ts", node: "./node-import.js", default: "./hcp_kit_import.js" },
+    "./dataowner": { types: "./hcp_kit_dataowner.d.ts", node: "./node-dataowner.js", default: "./hcp_kit_dataowner.js" },
     "./worker": { types: "./worker.d.ts", default: "./worker.js" },
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
     "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
+    "./hcp_kit_dataowner_bg.wasm": "./hcp_kit_dataowner_bg.wasm",
     "./package.json": "./package.json",
   },
   files: [
@@ -41,6 +43,11 @@ const manifest = {
     "hcp_kit_import_bg.wasm",
     "hcp_kit_import_bg.wasm.d.ts",
     "node-import.js",
+    "hcp_kit_dataowner.js",
+    "hcp_kit_dataowner.d.ts",
+    "hcp_kit_dataowner_bg.wasm",
+    "hcp_kit_dataowner_bg.wasm.d.ts",
+    "node-dataowner.js",
     "worker.js",
     "worker.d.ts",
     "snippets/",

@@ -65,6 +65,14 @@ pub struct KeyPair {
     inner: core::KeyPair,
 }
 
+impl KeyPair {
+    /// The core key pair, for the client's certificate of it.
+    #[cfg(feature = "client")]
+    pub(crate) fn core(&self) -> &core::KeyPair {
+        &self.inner
+    }
+}
+
 /// Generates a new P-256 key pair from the browser's `crypto.getRandomValues`.
 ///
 /// @example

@@ -7,7 +7,11 @@ mod args;
 mod client;
 #[cfg(any(feature = "keys", feature = "client", feature = "bench"))]
 mod convert;
+#[cfg(feature = "dataowner")]
+mod dataowner;
 mod error;
+#[cfg(any(feature = "client", feature = "dataowner"))]
+mod http;
 #[cfg(feature = "import")]
 mod import;
 #[cfg(feature = "keys")]
@@ -18,6 +22,8 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "client")]
 pub use client::{HcpClient, tokens_of_js};
+#[cfg(feature = "dataowner")]
+pub use dataowner::DataOwner;
 pub use error::is_hcp_error;
 #[cfg(feature = "import")]
 pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};

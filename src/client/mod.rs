@@ -2,7 +2,6 @@
 //! (errors, refresh timing, documents, token checks, import merging) live in
 //! `hcp_core::client`; this file only moves values between JS and HTTP.
 
-mod http;
 mod types;
 
 use std::cell::RefCell;
@@ -23,8 +22,8 @@ use web_sys::AbortSignal;
 use crate::args::Args;
 use crate::convert::to_js;
 use crate::error::to_js_error;
+use crate::http::{Auth, Call, Http, sleep, trim_base};
 use crate::keys::KeyPair;
-use http::{Auth, Call, Http, sleep, trim_base};
 pub use types::*;
 
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -176,6 +175,53 @@ impl HcpClient {
                     .ok_or_else(|| ApiError::unexpected("no token in the login answer"))?;
                 *client.inner.http.auth.borrow_mut() = Auth::new(token, field("refreshToken"));
                 Ok(client.into())
+            }))
+        })
+    }
+
+    /// The server's address, as given.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.http.base.clone()
+    }
+
+    /// A valid access token (refreshed first when it is about to expire):
+    /// what a `DataOwner` session of `hcp-kit/dataowner` asks for before
+    /// each request, so the two modules share one session.
+    #[wasm_bindgen(js_name = accessToken, unchecked_return_type = "Promise<string>")]
+    pub fn access_token(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { Ok(JsValue::from_str(&inner.http.fresh_token(None).await?)) })
+    }
+
+    /// Creates the user of a patient or a device (its login is `email`),
+    /// optionally e-mailing it an invitation. The caller must be able to
+    /// write that patient or device (or administer the database).
+    #[wasm_bindgen(js_name = createUser, unchecked_return_type = "Promise<User>")]
+    pub fn create_user(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ email: string; patientId?: string; deviceId?: string }"
+        )]
+        user: JsValue,
+        options: Option<CreateOptionsJs>,
+    ) -> js_sys::Promise {
+        settle(|| {
+            let o = Args::of(options);
+            let c = Common::read(&o)?;
+            let query = if o.bool("invite")? {
+                "?invite=true"
+            } else {
+                ""
+            };
+            let body = js_sys::JSON::stringify(&user)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| to_js_error(ApiError::invalid("the user is not a JSON object")))?;
+            let inner = self.inner.clone();
+            Ok(promise(async move {
+                let call = inner.call(Method::POST, "user", &c, query).json(body);
+                js_text(&inner.http.send(call).await?)
             }))
         })
     }
@@ -355,8 +401,12 @@ impl HcpClient {
         })
     }
 
-    /// Adds the key pair's public key (SPKI hex, nothing else) to the HCP's
-    /// `publicKeysP256`. No method of this client ever sends a private key.
+    /// Registers the key pair's public key (SPKI hex, nothing else) as the
+    /// HCP's first key, with its certificate (a signature by the key itself:
+    /// a data owner's keys form a chain, and a key the server slipped in would
+    /// break it). An HCP that already has another key rejects with
+    /// `Conflict`: a further key must be certified by one it has. No method of
+    /// this client ever sends a private key.
     #[wasm_bindgen(js_name = registerPublicKey, unchecked_return_type = "Promise<Hcp>")]
     pub fn register_public_key(
         &self,
@@ -364,24 +414,27 @@ impl HcpClient {
         #[wasm_bindgen(js_name = keyPair)] key_pair: &KeyPair,
         options: Option<CallOptionsJs>,
     ) -> js_sys::Promise {
-        let public_hex = key_pair.public_key_hex();
+        let key = key_pair.core().public_key().clone();
+        let certificate = hcp_core::crypto::certs::certify(&hcp_id, key_pair.core(), &key);
         self.run(options, |inner, c| async move {
             let get = inner.call(Method::GET, "hcparty", &c, &format!("/{}", encode(&hcp_id)));
-            let mut hcp = inner.http.send_json(get).await?;
-            let keys = hcp
-                .as_object_mut()
-                .map(|o| {
-                    o.entry("publicKeysP256")
-                        .or_insert_with(|| Value::Array(Vec::new()))
-                })
-                .and_then(Value::as_array_mut)
-                .ok_or_else(|| ApiError::unexpected("the HCP has no publicKeysP256 list"))?;
-            if !keys.iter().any(|k| k.as_str() == Some(public_hex.as_str())) {
-                keys.push(Value::String(public_hex));
+            let mut hcp: Hcp =
+                serde_json::from_value(inner.http.send_json(get).await?).map_err(ApiError::unexpected)?;
+            let hex = key.spki_hex();
+            if hcp.public_keys_p256.contains(&hex) {
+                return js_text(&serde_json::to_string(&hcp).map_err(ApiError::unexpected)?);
             }
+            if !hcp.public_keys_p256.is_empty() {
+                return Err(ApiError::new(
+                    hcp_core::Code::Conflict,
+                    "this HCP already has a key: a further key must be certified by it, from the HCP's own session",
+                ));
+            }
+            hcp.public_keys_p256.push(hex);
+            hcp.key_certificates.insert(key.fingerprint(), certificate);
             let put = inner
                 .call(Method::PUT, "hcparty", &c, "")
-                .json(hcp.to_string());
+                .json(serde_json::to_string(&hcp).map_err(ApiError::unexpected)?);
             js_text(&inner.http.send(put).await?)
         })
     }

@@ -23,6 +23,8 @@ pub const DEMO_ORG_ID: &str = "7d0f4a2e-1b3c-4d5e-8f90-a1b2c3d4e5f6";
 pub const DEMO_HCP_LOGIN: &str = "anne.dupont@example.be";
 pub const DEMO_HCP_PASSWORD: &str = "demo-hcp-password";
 pub const DEMO_HCP_ID: &str = "00000000-0000-4000-8000-000000000001";
+/// The passphrase of the demo HCP's keypair file.
+pub const DEMO_KEY_PASSPHRASE: &str = "demo-key-passphrase";
 
 /// Creates an administrator of `group_id` (and of `also`: both are granted
 /// to it), returning its user id.
@@ -105,5 +107,42 @@ pub async fn seed(pool: &AnyPool) -> Result<(), ApiError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Gives the demo HCP (Anne Dupont) a key pair, registered on her HCP with
+/// its certificate, and writes her keypair file (sealed with
+/// `DEMO_KEY_PASSPHRASE`) to `path`, so the data owners' page can be tried
+/// at once. Does nothing when she already has a key and the file exists.
+pub async fn write_hcp_key(pool: &AnyPool, path: &std::path::Path) -> Result<(), ApiError> {
+    use hcp_core::crypto::certs::certify;
+    use hcp_core::keys::KeyPair;
+    use hcp_core::keys::file::{SaveOptions, to_json};
+    let mut conn = pool.acquire().await?;
+    let mut anne = crate::hcp::store::fetch(&mut conn, DEMO_GROUP, DEMO_HCP_ID).await?;
+    if !anne.public_keys_p256.is_empty() && path.exists() {
+        return Ok(());
+    }
+    let key = KeyPair::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let options = SaveOptions {
+        passphrase: Some(zeroize::Zeroizing::new(DEMO_KEY_PASSPHRASE.to_owned())),
+        ..SaveOptions::default()
+    };
+    let file = to_json(&key, DEMO_HCP_ID, "2026-01-01T00:00:00Z", &options)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let public = key.public_key();
+    anne.public_keys_p256 = vec![public.spki_hex()];
+    anne.key_certificates = [(public.fingerprint(), certify(DEMO_HCP_ID, &key, public))].into();
+    let rev = anne.rev.clone().unwrap_or_default();
+    anne.rev = Some(crate::hcp::store::new_rev(
+        crate::hcp::store::rev_generation(&rev) + 1,
+    ));
+    if !crate::hcp::store::update(pool, DEMO_GROUP, &rev, &anne).await? {
+        return Err(ApiError::Internal(
+            "the demo HCP changed while seeding".into(),
+        ));
+    }
+    std::fs::write(path, file.as_bytes())
+        .map_err(|e| ApiError::Internal(format!("writing {}: {e}", path.display())))?;
     Ok(())
 }

@@ -55,6 +55,10 @@ struct Args {
     /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
     #[arg(long)]
     demo: bool,
+    /// With `--demo`: where to write the demo HCP's keypair file (default:
+    /// beside the SQLite file, or in the temporary directory).
+    #[arg(long, env = "HCP_DEMO_KEY_FILE")]
+    demo_key_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -73,8 +77,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the JWT secret must be at least 32 bytes".into());
     }
     let pool = db::connect(&args.database_url).await?;
+    let demo_key = args.demo_key_file.clone().unwrap_or_else(|| {
+        let db = std::path::Path::new(&args.database_url);
+        match db.parent() {
+            Some(dir) if !args.database_url.contains(':') && dir.is_dir() => {
+                dir.join("demo-hcp-keypair.json")
+            }
+            _ => std::env::temp_dir().join("hcp-kit-demo-hcp-keypair.json"),
+        }
+    });
     if args.demo {
         demo::seed(&pool).await?;
+        demo::write_hcp_key(&pool, &demo_key).await?;
     }
     let mut state = AppState::new(pool, secret)?.with_cors_origins(args.cors_origins);
     state.access_ttl_secs = args.access_token_ttl;
@@ -100,6 +114,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             demo::DEMO_HCP_LOGIN,
             demo::DEMO_HCP_PASSWORD
         );
+        println!(
+            "demo HCP keypair file: {} (passphrase: {})",
+            demo_key.display(),
+            demo::DEMO_KEY_PASSPHRASE
+        );
+        println!("data owners' page: http://{}/care.html", running.addr);
     }
     shutdown_signal().await?;
     tracing::info!("shutting down");

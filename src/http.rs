@@ -1,6 +1,10 @@
-//! One HTTP exchange with the backend: bearer token (refreshed shortly
+//! One HTTP exchange with the backend (for `HcpClient` and the data-owner
+//! session): bearer token (refreshed shortly
 //! before it expires), timeout, the caller's `AbortSignal`, and every failure
 //! as an `ApiError` with the right code.
+
+// The data-owner module uses the exchange only; the refresh is HcpClient's.
+#![cfg_attr(not(feature = "client"), allow(dead_code))]
 
 use std::cell::RefCell;
 
@@ -86,9 +90,14 @@ impl Http {
     /// Sends the call with the current token (refreshing it first when it is
     /// about to expire) and returns the body of a 2xx answer.
     pub async fn send(&self, call: Call<'_>) -> Result<String, ApiError> {
-        self.refresh_if_due(call.signal).await?;
-        let token = self.auth.borrow().token.clone();
+        let token = self.fresh_token(call.signal).await?;
         self.exchange(call, Some(&token)).await
+    }
+
+    /// The access token, refreshed first when it is about to expire.
+    pub async fn fresh_token(&self, signal: Option<&AbortSignal>) -> Result<String, ApiError> {
+        self.refresh_if_due(signal).await?;
+        Ok(self.auth.borrow().token.clone())
     }
 
     /// As `send`, and parses the answer as JSON.
