@@ -60,6 +60,13 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \
   wasm-pack test --headless --chrome --mode no-install -- --features import
 run_tests "end-to-end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/
+# The data owners' walk again on PostgreSQL: no marker in any of its tables.
+if pg_url="$(bash scripts/postgres.sh start)"; then
+  run_tests "data owners' page on PostgreSQL" env HCP_TEST_POSTGRES="$pg_url" node --test tests/e2e/care.test.mjs
+  bash scripts/postgres.sh stop
+else
+  echo "-- could not start PostgreSQL"; failed=$((failed + 1))
+fi
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
 run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
 

@@ -122,6 +122,8 @@ export interface User {
   /** The device this user is the login of (`kind` `"device"`). */
   deviceId: string | null;
   status: UserStatus;
+  /** The HCP whose user created this one (a patient's doctor), if any. */
+  managedBy: string | null;
   /** The user's authentication tokens by name (never their values). */
   authenticationTokens: Record<string, { creationTime: number; validity: number; expires: number }>;
 }

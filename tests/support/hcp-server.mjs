@@ -31,11 +31,13 @@ function binary() {
 }
 
 /** Starts the server; resolves to `{ url, stop() }`. */
-export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(ROOT, "www"), extraArgs = [], logLevel = "warn", logFile = false } = {}) {
+export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(ROOT, "www"), extraArgs = [], logLevel = "warn", logFile = false, databaseUrl } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "hcp-js-test-"));
+  const database = databaseUrl ?? join(dir, "db.sqlite");
+  const keyFile = join(dir, "demo-hcp-keypair.json");
   const child = spawn(
     binary(),
-    ["--demo", "--listen", "127.0.0.1:0", "--database-url", join(dir, "db.sqlite"), "--www", www, "--pkg", pkgDir, ...extraArgs],
+    ["--demo", "--listen", "127.0.0.1:0", "--database-url", database, "--demo-key-file", keyFile, "--www", www, "--pkg", pkgDir, ...extraArgs],
     { env: { ...process.env, RUST_LOG: logLevel }, stdio: ["ignore", "pipe", logFile ? "pipe" : "inherit"] },
   );
   const log = [];
@@ -43,6 +45,8 @@ export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(RO
   const url = await new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`hcp-server exited with ${code}`)));
     createInterface({ input: child.stdout }).on("line", (line) => {
+      // The server logs to stdout (tracing's default) and prints its URLs there.
+      if (logFile) log.push(Buffer.from(`${line}\n`));
       const m = /^hcp-kit is running: open (http:\/\/\S+?)\/?$/.exec(line);
       if (m) resolve(m[1]);
     });
@@ -50,7 +54,7 @@ export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(RO
   return {
     url,
     dir,
-    keyFile: join(dir, "demo-hcp-keypair.json"),
+    keyFile,
     /** What the server logged (when started with `logFile: true`). */
     log: () => Buffer.concat(log).toString("utf8"),
     async stop() {

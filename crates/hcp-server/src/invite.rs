@@ -98,7 +98,10 @@ pub async fn invite_user(
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_ms();
     let expires = now + INVITATION_TTL_MS;
-    let body = invitation_body(&format!("{}/#invitation={token}", st.public_url()));
+    // An HCP chooses its password on the HCP tab, a patient or a device on
+    // the data owners' page (where it then makes its key).
+    let page = if user.kind == "hcp" { "/" } else { "/care.html" };
+    let body = invitation_body(&format!("{}{page}#invitation={token}", st.public_url()));
     let mut tx = crate::db::begin_write(&st.pool).await?;
     withdraw(&mut tx, &user.id, now).await?;
     sqlx::query("INSERT INTO invitations (id, group_id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5, $6)")

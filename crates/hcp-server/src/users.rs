@@ -63,10 +63,23 @@ pub struct User {
     device_id: Option<String>,
     /// `ACTIVE`, `REGISTERING` (invited, no password yet) or `DISABLED`.
     status: String,
+    /// The data owner (HCP) whose user created this one, if any: a
+    /// patient's doctor, say, to send Notifications to.
+    managed_by: Option<String>,
     authentication_tokens: BTreeMap<String, TokenInfo>,
 }
 
 async fn user_json(st: &AppState, a: Account) -> ApiResult<User> {
+    let managed_by = match &a.created_by {
+        Some(creator) => sqlx::query("SELECT hcp_id FROM users WHERE id = $1")
+            .bind(creator)
+            .fetch_optional(&st.pool)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>("hcp_id"))
+            .transpose()?
+            .flatten(),
+        None => None,
+    };
     let tokens = sqlx::query(
         "SELECT name, created, expires FROM auth_tokens WHERE user_id = $1 ORDER BY name",
     )
@@ -93,6 +106,7 @@ async fn user_json(st: &AppState, a: Account) -> ApiResult<User> {
         patient_id: a.patient_id,
         device_id: a.device_id,
         status: a.status,
+        managed_by,
         authentication_tokens,
     })
 }
