@@ -1,0 +1,129 @@
+// Interoperability both ways with an independent implementation of the
+// format (tests/support/protocol.mjs: @hpke/core for HPKE, WebCrypto for
+// AES-GCM and ECDSA) running in Chromium: what hcp-kit's wasm wrote, the
+// independent code verifies and decrypts; what the independent code wrote
+// (exchange data sealed by @hpke/core, signed by WebCrypto; an entity sealed
+// by WebCrypto), hcp-kit opens. hcp-kit runs here in Node (the same wasm).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { launchBrowser, ROOT } from "./harness.mjs";
+import { startHcpServer, DEMO } from "../support/hcp-server.mjs";
+
+const kit = await import(join(ROOT, "pkg/node.js"));
+const owners = await import(join(ROOT, "pkg/node-dataowner.js"));
+await kit.default();
+await owners.default();
+const { HcpClient, loadKeyPair } = kit;
+const { DataOwner } = owners;
+
+let server, browser, page;
+
+/** Serves @hpke/core, @hpke/common and the independent implementation to the page. */
+export async function serveIndependent(target) {
+  await target.route(/\/(hpke|independent)\//, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    let file;
+    if (path.startsWith("/independent/")) file = join(ROOT, "tests/support", path.slice("/independent/".length));
+    else {
+      const [, , pkg, ...rest] = path.split("/");
+      file = join(ROOT, "node_modules/@hpke", pkg, "esm", ...rest);
+    }
+    // @hpke/core names @hpke/common by package name; the page has no import map.
+    const body = readFileSync(file, "utf8").replaceAll('from "@hpke/common"', 'from "/hpke/common/mod.js"');
+    await route.fulfill({ body, contentType: "text/javascript" });
+  });
+}
+
+before(async () => {
+  server = await startHcpServer();
+  browser = await launchBrowser();
+  page = await (await browser.newContext()).newPage();
+  await serveIndependent(page);
+  await page.goto(`${server.url}/care.html`);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("what hcp-kit wrote, the independent implementation verifies and opens", async () => {
+  const anne = await HcpClient.login(server.url, DEMO.hcpLogin, DEMO.hcpPassword);
+  const file = DEMO.hcpKeyFile(server);
+  const me = await DataOwner.open(anne, file, DEMO.hcpKeyPassphrase);
+  const patient = await me.create("patient", { firstName: "Interop", note: "written by hcp-kit" });
+  const jwk = loadKeyPair(file, DEMO.hcpKeyPassphrase).exportPrivateKeyJwk();
+  const out = await page.evaluate(
+    async ({ token, jwk, anneId, patientId }) => {
+      const hpke = await import("/hpke/core/mod.js");
+      const p = await import("/independent/protocol.mjs");
+      const get = async (path) => (await fetch(path, { headers: { Authorization: `Bearer ${token}` } })).json();
+      const mine = await p.importPair(hpke, jwk);
+      const keys = await get(`/rest/v2/dataowner/${anneId}`);
+      // The key chain: the root certifies itself.
+      const root = keys.publicKeysP256[0];
+      const cert = keys.keyCertificates[p.fingerprint(root)];
+      const certified = await p.ecdsaVerify(root, p.certificateMessage(anneId, root), cert.signature);
+      const data = await get(`/rest/v2/exchangedata/byDelegatorDelegate/${anneId}/${anneId}`);
+      const exchangeKey = await p.openExchange(hpke, data, keys, mine);
+      const entity = await get(`/rest/v2/patient/${patientId}`);
+      const kv = entity.securityMetadata.keyVersion;
+      const d = entity.securityMetadata.secureDelegations[anneId];
+      const raw = await p.open(await p.aesKey(exchangeKey), p.delegationAad("patient", patientId, kv, anneId), d.encryptedKey);
+      const content = await p.open(await p.aesKey(raw), p.contentAad("patient", patientId, kv, entity.contentVersion, "self"), entity.encryptedSelf);
+      return { certified, content: JSON.parse(p.td.decode(content)) };
+    },
+    { token: await anne.accessToken(), jwk, anneId: DEMO.hcpId, patientId: patient.id },
+  );
+  assert.equal(out.certified, true);
+  assert.equal(out.content.firstName, "Interop");
+  assert.equal(out.content.note, "written by hcp-kit");
+  assert.match(out.content.secretId, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test("what the independent implementation wrote, hcp-kit verifies and opens", async () => {
+  // Jean-Luc, another HCP, makes his key with hcp-kit on his first login.
+  const admin = await HcpClient.login(server.url, DEMO.login, DEMO.password);
+  const jl = await admin.getHcp("00000000-0000-4000-8000-000000000002");
+  await admin.setPassword(jl.userId, "jean-luc's password");
+  const client = await HcpClient.login(server.url, "jl.martin@example.fr", "jean-luc's password");
+  const { session, keyFile } = await DataOwner.firstLogin(client, "jl passphrase");
+  session.free();
+  const jwk = loadKeyPair(keyFile, "jl passphrase").exportPrivateKeyJwk();
+  const id = await page.evaluate(
+    async ({ token, jwk, meId }) => {
+      const hpke = await import("/hpke/core/mod.js");
+      const p = await import("/independent/protocol.mjs");
+      const call = async (method, path, body) => {
+        const r = await fetch(path, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: body && JSON.stringify(body) });
+        if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+        return r.json();
+      };
+      const me = await p.importPair(hpke, jwk);
+      const keys = await call("GET", `/rest/v2/dataowner/${meId}`);
+      const root = p.fingerprint(keys.publicKeysP256[0]);
+      const { data, exchangeKey } = await p.createExchange(hpke, {
+        id: crypto.randomUUID(), meId, me, delegateId: meId, delegatorRoot: root, delegateRoot: root, recipients: keys.publicKeysP256,
+      });
+      await call("POST", "/rest/v2/exchangedata", data);
+      const patientId = crypto.randomUUID();
+      const entityKey = crypto.getRandomValues(new Uint8Array(32));
+      const content = { firstName: "Independent", lastName: "Writer", secretId: p.b64url(crypto.getRandomValues(new Uint8Array(32))) };
+      const encryptedSelf = await p.seal(await p.aesKey(entityKey), p.contentAad("patient", patientId, 1, 1, "self"), p.te.encode(JSON.stringify(content)));
+      const encryptedKey = await p.seal(await p.aesKey(exchangeKey), p.delegationAad("patient", patientId, 1, meId), entityKey);
+      await call("POST", "/rest/v2/patient", {
+        id: patientId, encryptedSelf, contentVersion: 1, active: true,
+        securityMetadata: { keyVersion: 1, secureDelegations: { [meId]: { delegator: meId, exchangeDataId: data.id, encryptedKey, permission: "write" } } },
+      });
+      return patientId;
+    },
+    { token: await client.accessToken(), jwk, meId: jl.id },
+  );
+  const reader = await DataOwner.open(client, keyFile, "jl passphrase");
+  const read = await reader.get("patient", id);
+  assert.deepEqual([read.firstName, read.lastName, read.active], ["Independent", "Writer", true]);
+  // And hcp-kit keeps using the exchange data the independent code made.
+  const visit = await reader.create("visit", { patientId: id, description: "after interop", samples: [{ label: "x" }] });
+  assert.equal((await reader.children("visit", id)).rows[0].id, visit.id);
+});
