@@ -11,7 +11,7 @@ use std::rc::Rc;
 use gloo_net::http::Method as HttpMethod;
 use hcp_core::client::ApiError;
 use hcp_core::dataowner::entity::{Entity, EntityKind, Permission};
-use hcp_core::dataowner::{Method, Session, SessionError, Transport};
+use hcp_core::dataowner::{Method, Platform, Session, SessionError};
 use hcp_core::keys::KeyPair;
 use hcp_core::keys::file::{SaveOptions, load, to_json};
 use serde_json::{Map, Value};
@@ -89,19 +89,33 @@ extern "C" {
     pub type PageOptionsJs;
 }
 
-/// The transport of a session: fetch with a bearer token from the source.
-struct JsTransport {
+/// Where a session runs: fetch with a bearer token from the source, and
+/// WebCrypto for signature checks (public keys only: the private key stays
+/// in this module).
+struct JsPlatform {
     http: Http,
     source: JsValue,
+    /// WebCrypto's imported verification keys, by fingerprint.
+    verifiers: RefCell<std::collections::HashMap<String, JsValue>>,
 }
 
-impl JsTransport {
-    fn new(source: &JsValue) -> Result<JsTransport, JsValue> {
+fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(target, &key.into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+async fn settled(value: JsValue) -> Option<JsValue> {
+    JsFuture::from(js_sys::Promise::resolve(&value)).await.ok()
+}
+
+impl JsPlatform {
+    fn new(source: &JsValue) -> Result<JsPlatform, JsValue> {
         let base = js_sys::Reflect::get(source, &"baseUrl".into())
             .ok()
             .and_then(|v| v.as_string())
             .ok_or_else(|| to_js_error(ApiError::invalid("the token source has no baseUrl")))?;
-        Ok(JsTransport {
+        Ok(JsPlatform {
             http: Http {
                 base: trim_base(&base),
                 auth: RefCell::new(Auth::new(String::new(), None)),
@@ -109,7 +123,52 @@ impl JsTransport {
                 refreshing: RefCell::new(None),
             },
             source: source.clone(),
+            verifiers: RefCell::new(std::collections::HashMap::new()),
         })
+    }
+
+    /// ECDSA P-256/SHA-256 with WebCrypto, when the global scope has it.
+    async fn webcrypto_verify(
+        &self,
+        key: &hcp_core::keys::PublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
+        let subtle = get(&js_sys::global(), "crypto").and_then(|c| get(&c, "subtle"))?;
+        let fingerprint = key.fingerprint();
+        let cached = self.verifiers.borrow().get(&fingerprint).cloned();
+        let crypto_key = match cached {
+            Some(k) => k,
+            None => {
+                let import: js_sys::Function = get(&subtle, "importKey")?.dyn_into().ok()?;
+                let params = js_sys::Object::new();
+                js_sys::Reflect::set(&params, &"name".into(), &"ECDSA".into()).ok()?;
+                js_sys::Reflect::set(&params, &"namedCurve".into(), &"P-256".into()).ok()?;
+                let args = js_sys::Array::of5(
+                    &"spki".into(),
+                    &js_sys::Uint8Array::from(key.spki_der().as_slice()),
+                    &params,
+                    &false.into(),
+                    &js_sys::Array::of1(&"verify".into()),
+                );
+                let k = settled(import.apply(&subtle, &args).ok()?).await?;
+                self.verifiers.borrow_mut().insert(fingerprint, k.clone());
+                k
+            }
+        };
+        let verify: js_sys::Function = get(&subtle, "verify")?.dyn_into().ok()?;
+        let algorithm = js_sys::Object::new();
+        js_sys::Reflect::set(&algorithm, &"name".into(), &"ECDSA".into()).ok()?;
+        js_sys::Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into()).ok()?;
+        let args = js_sys::Array::of4(
+            &algorithm,
+            &crypto_key,
+            &js_sys::Uint8Array::from(signature),
+            &js_sys::Uint8Array::from(message),
+        );
+        settled(verify.apply(&subtle, &args).ok()?)
+            .await
+            .and_then(|v| v.as_bool())
     }
 
     async fn token(&self) -> Result<String, ApiError> {
@@ -145,7 +204,7 @@ impl JsTransport {
     }
 }
 
-impl Transport for JsTransport {
+impl Platform for JsPlatform {
     async fn call(
         &self,
         method: Method,
@@ -164,6 +223,18 @@ impl Transport for JsTransport {
             call = call.json(b);
         }
         self.http.exchange(call, Some(&token)).await
+    }
+
+    async fn verify(
+        &self,
+        key: &hcp_core::keys::PublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        match self.webcrypto_verify(key, message, signature).await {
+            Some(valid) => valid,
+            None => key.verify(message, signature),
+        }
     }
 }
 
@@ -222,7 +293,7 @@ fn settle(make: impl FnOnce() -> Result<js_sys::Promise, JsValue>) -> js_sys::Pr
 }
 
 /// The data owner the logged-in user is (its HCP, patient or device id).
-async fn whoami(transport: &JsTransport) -> Result<String, SessionError> {
+async fn whoami(transport: &JsPlatform) -> Result<String, SessionError> {
     let text = transport
         .call(Method::Get, "/rest/v2/user/current", None)
         .await?;
@@ -249,7 +320,7 @@ async fn whoami(transport: &JsTransport) -> Result<String, SessionError> {
 /// await me.share("patient", patient.id, patientDataOwnerId, { permission: "read" });
 #[wasm_bindgen]
 pub struct DataOwner {
-    inner: Rc<Session<JsTransport>>,
+    inner: Rc<Session<JsPlatform>>,
 }
 
 #[wasm_bindgen]
@@ -264,7 +335,7 @@ impl DataOwner {
         passphrase: Option<String>,
     ) -> js_sys::Promise {
         settle(|| {
-            let transport = JsTransport::new(&source)?;
+            let transport = JsPlatform::new(&source)?;
             let loaded = load(&key_file, passphrase.as_deref()).map_err(to_js_error)?;
             let key = loaded.key_pair;
             Ok(promise(async move {
@@ -285,7 +356,7 @@ impl DataOwner {
     #[wasm_bindgen(js_name = firstLogin, unchecked_return_type = "Promise<FirstLogin>")]
     pub fn first_login(source: TokenSourceJs, passphrase: Option<String>) -> js_sys::Promise {
         settle(|| {
-            let transport = JsTransport::new(&source)?;
+            let transport = JsPlatform::new(&source)?;
             Ok(promise(async move {
                 let id = whoami(&transport).await?;
                 let key = KeyPair::generate().map_err(|e| {
@@ -533,6 +604,43 @@ impl DataOwner {
         })
     }
 
+    /// Checks exchange data (as `GET /rest/v2/exchangedata/...` answers it)
+    /// against its delegator's keys (as `GET /rest/v2/dataowner/{id}`
+    /// answers them), without the network: the key chain, the signature, and
+    /// that this session's key opens it. Throws `Tampered` or `KeyMissing`.
+    #[wasm_bindgen(js_name = checkExchangeData, unchecked_return_type = "Promise<void>")]
+    pub fn check_exchange_data(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+        #[wasm_bindgen(js_name = delegatorKeys, unchecked_param_type = "unknown")]
+        delegator_keys: JsValue,
+    ) -> js_sys::Promise {
+        settle(|| self.check_exchange_data_now(data, delegator_keys))
+    }
+}
+
+impl DataOwner {
+    fn check_exchange_data_now(
+        &self,
+        data: JsValue,
+        delegator_keys: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let bad = |what: &str| to_js_error(ApiError::invalid(format!("{what} is not valid JSON")));
+        let data: hcp_core::crypto::exchange::ExchangeData =
+            serde_json::from_value(Value::Object(plain(&data)?)).map_err(|_| bad("data"))?;
+        let keys: hcp_core::dataowner::DataOwnerKeys =
+            serde_json::from_value(Value::Object(plain(&delegator_keys)?))
+                .map_err(|_| bad("delegatorKeys"))?;
+        let s = self.inner.clone();
+        Ok(promise(async move {
+            s.check_exchange_data(&data, &keys).await?;
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+}
+
+#[wasm_bindgen]
+impl DataOwner {
     /// Decrypts entities fetched elsewhere (`rows` of a list answer), in
     /// order; one that fails makes the whole call fail.
     #[wasm_bindgen(js_name = decryptAll, unchecked_return_type = "Promise<Plain[]>")]

@@ -6,10 +6,10 @@
 // by WebCrypto), hcp-kit opens. hcp-kit runs here in Node (the same wasm).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchBrowser, ROOT } from "./harness.mjs";
 import { startHcpServer, DEMO } from "../support/hcp-server.mjs";
+import { serveIndependent } from "../support/independent.mjs";
 
 const kit = await import(join(ROOT, "pkg/node.js"));
 const owners = await import(join(ROOT, "pkg/node-dataowner.js"));
@@ -19,22 +19,6 @@ const { HcpClient, loadKeyPair } = kit;
 const { DataOwner } = owners;
 
 let server, browser, page;
-
-/** Serves @hpke/core, @hpke/common and the independent implementation to the page. */
-export async function serveIndependent(target) {
-  await target.route(/\/(hpke|independent)\//, async (route) => {
-    const path = new URL(route.request().url()).pathname;
-    let file;
-    if (path.startsWith("/independent/")) file = join(ROOT, "tests/support", path.slice("/independent/".length));
-    else {
-      const [, , pkg, ...rest] = path.split("/");
-      file = join(ROOT, "node_modules/@hpke", pkg, "esm", ...rest);
-    }
-    // @hpke/core names @hpke/common by package name; the page has no import map.
-    const body = readFileSync(file, "utf8").replaceAll('from "@hpke/common"', 'from "/hpke/common/mod.js"');
-    await route.fulfill({ body, contentType: "text/javascript" });
-  });
-}
 
 before(async () => {
   server = await startHcpServer();
@@ -126,4 +110,23 @@ test("what the independent implementation wrote, hcp-kit verifies and opens", as
   // And hcp-kit keeps using the exchange data the independent code made.
   const visit = await reader.create("visit", { patientId: id, description: "after interop", samples: [{ label: "x" }] });
   assert.equal((await reader.children("visit", id)).rows[0].id, visit.id);
+});
+
+test("a DataOwner session works in a module Worker", async () => {
+  const anne = await HcpClient.login(server.url, DEMO.hcpLogin, DEMO.hcpPassword);
+  const answer = await page.evaluate(
+    ({ token, keyFile, passphrase }) =>
+      new Promise((resolve) => {
+        const worker = new Worker("/independent/owner-worker.mjs", { type: "module" });
+        worker.onmessage = ({ data }) => {
+          worker.terminate();
+          resolve(data);
+        };
+        worker.onerror = (e) => resolve({ ok: false, message: e.message });
+        worker.postMessage({ token, keyFile, passphrase });
+      }),
+    { token: await anne.accessToken(), keyFile: DEMO.hcpKeyFile(server), passphrase: DEMO.hcpKeyPassphrase },
+  );
+  assert.equal(answer.ok, true, answer.message);
+  assert.ok(answer.names.includes("Interop"), JSON.stringify(answer.names));
 });

@@ -100,7 +100,11 @@ pub async fn invite_user(
     let expires = now + INVITATION_TTL_MS;
     // An HCP chooses its password on the HCP tab, a patient or a device on
     // the data owners' page (where it then makes its key).
-    let page = if user.kind == "hcp" { "/" } else { "/care.html" };
+    let page = if user.kind == "hcp" {
+        "/"
+    } else {
+        "/care.html"
+    };
     let body = invitation_body(&format!("{}{page}#invitation={token}", st.public_url()));
     let mut tx = crate::db::begin_write(&st.pool).await?;
     withdraw(&mut tx, &user.id, now).await?;

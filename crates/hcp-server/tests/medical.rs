@@ -13,7 +13,7 @@ use hcp_core::client::ApiError;
 use hcp_core::crypto::CryptoError;
 use hcp_core::crypto::certs::certify;
 use hcp_core::dataowner::entity::{EntityKind, Permission};
-use hcp_core::dataowner::{Method, Session, SessionError, Transport};
+use hcp_core::dataowner::{Method, Platform, Session, SessionError};
 use hcp_core::keys::KeyPair;
 use hcp_server::demo;
 use reqwest::StatusCode;
@@ -30,7 +30,7 @@ struct Http {
     sent: Arc<Mutex<Vec<String>>>,
 }
 
-impl Transport for Http {
+impl Platform for Http {
     async fn call(
         &self,
         method: Method,

@@ -159,25 +159,38 @@ impl ExchangeData {
         self.signature = Base64::encode_string(&me.sign(&self.signed_bytes()));
     }
 
-    /// Checks that the delegator signed this with a key of its chain, and
-    /// that the chain is the one it names.
-    pub fn verify(&self, delegator_keys: &VerifiedKeys) -> Result<(), CryptoError> {
+    /// The key of the delegator's chain that must have signed this, once the
+    /// chain is the one it names.
+    pub fn signer<'a>(
+        &self,
+        delegator_keys: &'a VerifiedKeys,
+    ) -> Result<&'a PublicKey, CryptoError> {
         if delegator_keys.root != self.delegator_root {
             return Err(tampered(format!(
                 "exchange data {} names another key chain for its delegator",
                 self.id
             )));
         }
-        let signer = delegator_keys
+        delegator_keys
             .by_fingerprint(&self.signed_by)
             .ok_or_else(|| {
                 tampered(format!(
                     "exchange data {} is signed by a key its delegator never certified",
                     self.id
                 ))
-            })?;
-        let signature = Base64::decode_vec(&self.signature).unwrap_or_default();
-        if !signer.verify(&self.signed_bytes(), &signature) {
+            })
+    }
+
+    /// The signature's bytes (empty when it is not base64: it then fails).
+    pub fn signature_bytes(&self) -> Vec<u8> {
+        Base64::decode_vec(&self.signature).unwrap_or_default()
+    }
+
+    /// Checks that the delegator signed this with a key of its chain, and
+    /// that the chain is the one it names.
+    pub fn verify(&self, delegator_keys: &VerifiedKeys) -> Result<(), CryptoError> {
+        let signer = self.signer(delegator_keys)?;
+        if !signer.verify(&self.signed_bytes(), &self.signature_bytes()) {
             return Err(tampered(format!(
                 "exchange data {} does not carry its delegator's signature",
                 self.id

@@ -1,6 +1,6 @@
 //! A data owner's session: the private key held in memory, and everything
 //! that turns an app's plain objects into encrypted entities and back,
-//! shares them and revokes them. The session decides; a `Transport` (fetch
+//! shares them and revokes them. The session decides; a `Platform` (fetch
 //! in the browser, reqwest in the tests) only carries its requests.
 
 pub mod entity;
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use session::{Session, SessionError, Transport};
+pub use session::{Platform, Session, SessionError};
 
 use crate::crypto::certs::KeyCertificate;
 

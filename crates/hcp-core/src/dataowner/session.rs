@@ -16,18 +16,25 @@ use crate::crypto::exchange::ExchangeData;
 use crate::crypto::links::{new_secret_id, secret_foreign_key};
 use crate::crypto::{CryptoError, tampered};
 use crate::error::{Code, Coded};
-use crate::keys::KeyPair;
+use crate::keys::{KeyPair, PublicKey};
 
-/// Carries the session's requests: `path` is under the server's base URL
-/// (`/rest/v2/...`); the answer is the body of a 2xx response.
+/// What the session needs from where it runs. `call` carries a request
+/// (`path` is under the server's base URL, `/rest/v2/...`; the answer is the
+/// body of a 2xx response). `verify` checks an ECDSA P-256/SHA-256 signature
+/// (64-byte `r || s`): p256's by default; a browser may hand this public-key
+/// operation to WebCrypto, several times faster than wasm.
 #[allow(async_fn_in_trait)]
-pub trait Transport {
+pub trait Platform {
     async fn call(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
     ) -> std::result::Result<String, ApiError>;
+
+    async fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+        key.verify(message, signature)
+    }
 }
 
 /// A failed session call: from the backend, or from the cryptography.
@@ -100,7 +107,7 @@ struct Caches {
 /// A data owner's session. Holds the private key until dropped (its memory
 /// is wiped then).
 pub struct Session<T> {
-    transport: T,
+    platform: T,
     me: KeyPair,
     me_id: String,
     caches: RefCell<Caches>,
@@ -124,10 +131,10 @@ type Split = (
 /// A page of plain objects and the cursor of the next one.
 pub type PlainPage = (Vec<Map<String, Value>>, Option<String>);
 
-impl<T: Transport> Session<T> {
+impl<T: Platform> Session<T> {
     async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value> {
         let text = self
-            .transport
+            .platform
             .call(method, path, body.map(|b| b.to_string()))
             .await?;
         serde_json::from_str(&text).map_err(unexpected)
@@ -164,7 +171,7 @@ impl<T: Transport> Session<T> {
     /// checking that the key is one of the owner's certified keys.
     pub async fn open(transport: T, me_id: &str, me: KeyPair) -> Result<Session<T>> {
         let session = Session {
-            transport,
+            platform: transport,
             me,
             me_id: me_id.to_owned(),
             caches: RefCell::new(Caches::default()),
@@ -187,6 +194,61 @@ impl<T: Transport> Session<T> {
 
     pub fn key_pair(&self) -> &KeyPair {
         &self.me
+    }
+
+    /// The delegator's signature on exchange data, by a key of its chain.
+    async fn verify_exchange(&self, data: &ExchangeData, keys: &VerifiedKeys) -> Result<()> {
+        let signer = data.signer(keys)?;
+        if self
+            .platform
+            .verify(signer, &data.signed_bytes(), &data.signature_bytes())
+            .await
+        {
+            Ok(())
+        } else {
+            Err(tampered(format!(
+                "exchange data {} does not carry its delegator's signature",
+                data.id
+            ))
+            .into())
+        }
+    }
+
+    /// A chain given by the caller, verified once per session.
+    fn chain_of(&self, owner: &DataOwnerKeys) -> Result<VerifiedKeys> {
+        if let Some(known) = self.caches.borrow().owners.get(&owner.id)
+            && known
+                .keys
+                .iter()
+                .map(PublicKey::spki_hex)
+                .eq(owner.public_keys_p256.iter().cloned())
+        {
+            return Ok(known.clone());
+        }
+        let keys = verify_chain(&owner.id, &owner.public_keys_p256, &owner.key_certificates)?;
+        self.caches
+            .borrow_mut()
+            .owners
+            .insert(owner.id.clone(), keys.clone());
+        Ok(keys)
+    }
+
+    /// Checks exchange data without the network: the delegator's key chain
+    /// (verified once per session), its signature, and that it opens with
+    /// this session's key (the key is then dropped). What a reader does
+    /// before trusting a shared entity.
+    pub async fn check_exchange_data(
+        &self,
+        data: &ExchangeData,
+        delegator: &DataOwnerKeys,
+    ) -> Result<()> {
+        if data.delegator != delegator.id {
+            return Err(tampered("the keys given are not the delegator's").into());
+        }
+        let keys = self.chain_of(delegator)?;
+        self.verify_exchange(data, &keys).await?;
+        data.open(&self.me)?;
+        Ok(())
     }
 
     /// The verified key chain of a data owner (cached for the session).
@@ -233,7 +295,7 @@ impl<T: Transport> Session<T> {
                 }
                 // Signed by me: the delegate's chain root in it is the one I
                 // trusted before; a replaced chain is refused.
-                data.verify(&mine)?;
+                self.verify_exchange(&data, &mine).await?;
                 if data.delegate_root != theirs.root {
                     return Err(tampered(format!(
                         "the keys of data owner {delegate} were replaced since they were first used"
@@ -285,7 +347,7 @@ impl<T: Transport> Session<T> {
             .into());
         }
         let delegator_keys = self.owner_keys(delegator).await?;
-        data.verify(&delegator_keys)?;
+        self.verify_exchange(&data, &delegator_keys).await?;
         let key = data.open(&self.me)?;
         self.caches
             .borrow_mut()
