@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import xlsx rules keyfile)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import xlsx rules keyfile crypto)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 cd fuzz
 for t in "${TARGETS[@]}"; do
@@ -16,6 +16,7 @@ for t in "${TARGETS[@]}"; do
   seeds=()
   [ "$t" = import ] && seeds=(../crates/hcp-core/tests/fixtures/import)
   [ "$t" = xlsx ] && seeds=(seeds/xlsx)
+  [ "$t" = crypto ] && seeds=(seeds/crypto)
   step "fuzz $t for ${SECONDS_PER_TARGET}s"
   log="$CARGO_TARGET_DIR/fuzz-$t.log"
   if ! cargo fuzz run -s none "$t" "corpus/$t" "${seeds[@]}" -- \

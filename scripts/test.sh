@@ -43,6 +43,7 @@ run_check "rustfmt" cargo fmt --all --check
 run_check "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 run_check "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --all-targets --features import --quiet -- -D warnings
 run_check "clippy (wasm32, import module)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --no-default-features --features import --quiet -- -D warnings
+run_check "clippy (wasm32, data-owner module)" cargo clippy --target wasm32-unknown-unknown -p hcp-kit --no-default-features --features dataowner --quiet -- -D warnings
 run_tests "cargo test (native)" cargo test --workspace
 # The same server tests against a real PostgreSQL (one database per test).
 if pg_url="$(bash scripts/postgres.sh start)"; then
@@ -54,6 +55,7 @@ fi
 run_check "build pkg/ (release, size budget)" bash scripts/build.sh
 run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.ts
 run_check "d.ts typed and documented (import)" node scripts/check-dts.mjs pkg/hcp_kit_import.d.ts
+run_check "d.ts typed and documented (data owners)" node scripts/check-dts.mjs pkg/hcp_kit_dataowner.d.ts
 run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120
@@ -72,11 +74,12 @@ run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
 
 # Every fuzz target briefly, from the committed seeds: a crash fails the run.
 # (Long runs: `bash scripts/fuzz.sh 600`.)
-run_check "fuzz smoke (4 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-20}"
+run_check "fuzz smoke (5 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-20}"
 
 step "benchmarks (report only)"
 node benches/keygen.mjs || { echo "-- keygen benchmark failed to run"; failed=$((failed + 1)); }
 node benches/import.mjs || { echo "-- import benchmark failed to run"; failed=$((failed + 1)); }
+node benches/dataowner.mjs || { echo "-- data-owner benchmark failed to run"; failed=$((failed + 1)); }
 cargo run -q --profile server -p hcp-server --example server_bench 100000 \
   || { echo "-- server import benchmark failed to run"; failed=$((failed + 1)); }
 

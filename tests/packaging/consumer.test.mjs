@@ -69,6 +69,25 @@ test("the README's backend example runs against the demo server", async () => {
   }
 });
 
+test("the README's data-owner example runs from hcp-kit/dataowner against the demo server", async () => {
+  const example = readmeExample("### Data owners: end-to-end encrypted medical data");
+  assert.match(example, /from "hcp-kit\/dataowner"/);
+  const server = await startHcpServer();
+  try {
+    writeFileSync(
+      join(dir, "owners.mjs"),
+      example.replaceAll("http://127.0.0.1:8080", server.url).replaceAll("target/demo/demo-hcp-keypair.json", server.keyFile),
+    );
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise((resolve, reject) =>
+      execFile("node", ["owners.mjs"], { cwd: dir, encoding: "utf8" }, (e, stdout, stderr) => (e ? reject(new Error(stderr || e.message)) : resolve(stdout))),
+    );
+    assert.equal(out.trim(), "fatigue write");
+  } finally {
+    await server.stop();
+  }
+});
+
 test("the package ships exactly its files, with an exports map", () => {
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hcp-kit/package.json"), "utf8"));
   assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
@@ -88,10 +107,15 @@ test("the package ships exactly its files, with an exports map", () => {
     "hcp_kit.js",
     "hcp_kit_bg.wasm",
     "hcp_kit_bg.wasm.d.ts",
+    "hcp_kit_dataowner.d.ts",
+    "hcp_kit_dataowner.js",
+    "hcp_kit_dataowner_bg.wasm",
+    "hcp_kit_dataowner_bg.wasm.d.ts",
     "hcp_kit_import.d.ts",
     "hcp_kit_import.js",
     "hcp_kit_import_bg.wasm",
     "hcp_kit_import_bg.wasm.d.ts",
+    "node-dataowner.js",
     "node-import.js",
     "node.js",
     "package.json",
