@@ -130,3 +130,81 @@ test("a DataOwner session works in a module Worker", async () => {
   assert.equal(answer.ok, true, answer.message);
   assert.ok(answer.names.includes("Interop"), JSON.stringify(answer.names));
 });
+
+test("a malicious server (answers rewritten on the way) is caught in Chromium", async () => {
+  const anne = await HcpClient.login(server.url, DEMO.hcpLogin, DEMO.hcpPassword);
+  const keyFile = DEMO.hcpKeyFile(server);
+  const me = await DataOwner.open(anne, keyFile, DEMO.hcpKeyPassphrase);
+  const alice = await me.create("patient", { firstName: "Alice" });
+  const bob = await me.create("patient", { firstName: "Bob" });
+  const token = await anne.accessToken();
+  const bobRaw = await (await fetch(`${server.url}/rest/v2/patient/${bob.id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const aliceOld = await (await fetch(`${server.url}/rest/v2/patient/${alice.id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  await me.update("patient", { ...alice, firstName: "Alice B." });
+  me.free();
+
+  // In the page: a fresh session per attempt (no cache), reading through a rewriting "server".
+  const attempt = (what, extra = {}) =>
+    page.evaluate(
+      async ({ token, keyFile, passphrase, what, ids, extra }) => {
+        const mod = await import("/pkg/hcp_kit_dataowner.js");
+        await mod.default();
+        let s;
+        try {
+          s = await mod.DataOwner.open({ baseUrl: location.origin, token }, keyFile, passphrase);
+          if (what === "share") await s.share("patient", ids.alice, extra.delegate, { permission: "read" });
+          else await s.get("patient", ids[what]);
+          return { ok: true };
+        } catch (e) {
+          return { ok: false, code: e.code, name: e.name };
+        } finally {
+          s?.free();
+        }
+      },
+      { token, keyFile, passphrase: DEMO.hcpKeyPassphrase, what, ids: { alice: alice.id, bob: bob.id }, extra },
+    );
+  const rewrite = async (pattern, edit) => {
+    await page.route(pattern, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: edit(body) });
+    });
+  };
+  assert.deepEqual(await attempt("alice"), { ok: true });
+
+  // Swapped encryptedSelf between two entities.
+  await rewrite(`**/rest/v2/patient/${alice.id}`, (doc) => ({ ...doc, encryptedSelf: bobRaw.encryptedSelf }));
+  assert.deepEqual(await attempt("alice"), { ok: false, code: "Tampered", name: "HcpError" });
+  await page.unrouteAll();
+  // A replayed old version: the old ciphertext under the current versions.
+  await rewrite(`**/rest/v2/patient/${alice.id}`, (doc) => ({ ...doc, encryptedSelf: aliceOld.encryptedSelf }));
+  assert.equal((await attempt("alice")).code, "Tampered");
+  await page.unrouteAll();
+  // A forged exchange-data entry (its signature changed).
+  await rewrite("**/rest/v2/exchangedata/**", (data) => ({ ...data, signature: data.signature.replace(/^./, (c) => (c === "A" ? "B" : "A")) }));
+  assert.equal((await attempt("bob")).code, "Tampered");
+  await page.unrouteAll();
+  // ... or re-signed by a key the delegator never certified.
+  const evil = kit.generateKeyPair();
+  await rewrite("**/rest/v2/exchangedata/**", (data) => ({ ...data, signedBy: evil.fingerprint }));
+  assert.equal((await attempt("bob")).code, "Tampered");
+  await page.unrouteAll();
+  // An attacker key (self-certified) added to a delegate's keys (Jean-Luc,
+  // who made his key in the test above): sharing with him refuses.
+  const jl = "00000000-0000-4000-8000-000000000002";
+  await rewrite(`**/rest/v2/dataowner/${jl}`, (keys) => {
+    const message = new TextEncoder().encode(`hcp-kit/v1\0key-certificate\0${jl}\0${evil.publicKeyHex}`);
+    const signature = Buffer.from(evil.sign(message)).toString("base64");
+    return {
+      ...keys,
+      publicKeysP256: [...keys.publicKeysP256, evil.publicKeyHex],
+      keyCertificates: { ...keys.keyCertificates, [evil.fingerprint]: { signedBy: evil.fingerprint, signature } },
+    };
+  });
+  const refused = await attempt("share", { delegate: jl });
+  assert.equal(refused.ok, false);
+  assert.ok(["Tampered", "KeyMissing"].includes(refused.code), JSON.stringify(refused));
+  await page.unrouteAll();
+  evil.free();
+  assert.deepEqual(await attempt("bob"), { ok: true }, "an honest answer reads again");
+});
