@@ -37,9 +37,9 @@ optimize pkg/hcp_kit_import_bg.wasm
 # entities), for pages that handle encrypted medical data. Its field and
 # big-integer arithmetic at opt-level 3 (HPKE's ECDH is most of opening an
 # exchange key; measured: ~10% faster, no bigger after wasm-opt). Measured and
-# left: the point arithmetic at 3 too (1.05 ms, but 258 KB: over budget), the
-# hashes and AES at 3 (no gain on the exchange key, 251 KB), 32-bit limbs
-# (`--cfg cpubits="32"`: 35% slower).
+# left: p256 itself at 3 (where the point arithmetic is instantiated: 1.05 ms
+# instead of 1.20, but 254 KB, over budget), the hashes and AES at 3 (no gain
+# on the exchange key, +11 KB), 32-bit limbs (`--cfg cpubits="32"`: 35% slower).
 step "wasm-pack build: hcp_kit_dataowner (DataOwner)"
 OWNER_OUT="$CARGO_TARGET_DIR/pkg-dataowner-module"
 rm -rf "$OWNER_OUT"

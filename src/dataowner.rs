@@ -281,10 +281,18 @@ fn page_js(rows: Vec<Map<String, Value>>, cursor: Option<String>) -> Result<JsVa
     js(&serde_json::json!({ "rows": rows, "cursor": cursor }))
 }
 
+type Task = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, SessionError>>>>;
+
 fn promise<F>(future: F) -> js_sys::Promise
 where
     F: std::future::Future<Output = Result<JsValue, SessionError>> + 'static,
 {
+    boxed(Box::pin(future))
+}
+
+/// One promise wrapper for every method: boxed, it is compiled once rather
+/// than once per method.
+fn boxed(future: Task) -> js_sys::Promise {
     future_to_promise(async move { future.await.map_err(to_js_error) })
 }
 
