@@ -231,10 +231,12 @@ impl Platform for JsPlatform {
         message: &[u8],
         signature: &[u8],
     ) -> bool {
-        match self.webcrypto_verify(key, message, signature).await {
-            Some(valid) => valid,
-            None => key.verify(message, signature),
-        }
+        // WebCrypto only (a browser in a secure context, Node, Deno, Bun all
+        // have it): without it nothing verifies, so nothing is trusted, and
+        // this module carries no ECDSA verification code of its own.
+        self.webcrypto_verify(key, message, signature)
+            .await
+            .unwrap_or(false)
     }
 }
 

@@ -51,19 +51,31 @@ impl VerifiedKeys {
     }
 }
 
-/// Checks that every key of `owner_id` is in the chain; `KeyMissing` when
-/// the owner has no key yet, `Tampered` when any key is not certified.
-pub fn verify_chain(
+/// A signature a chain needs checked: the certifying key, the message, the
+/// signature (64-byte `r || s`).
+pub struct SignatureCheck {
+    pub signer: PublicKey,
+    pub message: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// The structure of `owner_id`'s chain (every key parses, once; the first
+/// certifies itself; every later one names an earlier key), and the
+/// signatures that remain to be checked: where they are checked is the
+/// caller's choice (p256 here, WebCrypto in a browser). `KeyMissing` when
+/// the owner has no key yet, `Tampered` when the structure is wrong.
+pub fn chain_checks(
     owner_id: &str,
     keys_hex: &[String],
     certificates: &BTreeMap<String, KeyCertificate>,
-) -> Result<VerifiedKeys, CryptoError> {
+) -> Result<(VerifiedKeys, Vec<SignatureCheck>), CryptoError> {
     if keys_hex.is_empty() {
         return Err(CryptoError::KeyMissing(format!(
             "data owner {owner_id} has no public key yet"
         )));
     }
     let mut keys: Vec<PublicKey> = Vec::with_capacity(keys_hex.len());
+    let mut checks = Vec::with_capacity(keys_hex.len());
     for hex in keys_hex {
         let key = PublicKey::parse(hex).map_err(|_| {
             tampered(format!(
@@ -84,18 +96,39 @@ pub fn verify_chain(
         } else {
             keys.iter().find(|k| k.fingerprint() == cert.signed_by)
         };
-        let signature = Base64::decode_vec(&cert.signature).unwrap_or_default();
-        let valid = signer
-            .is_some_and(|s| s.verify(&certificate_message(owner_id, &key.spki_hex()), &signature));
-        if !valid {
-            return Err(tampered(format!(
+        let signer = signer.cloned().ok_or_else(|| {
+            tampered(format!(
                 "key {fingerprint} of data owner {owner_id} is not certified by its earlier keys"
-            )));
-        }
+            ))
+        })?;
+        checks.push(SignatureCheck {
+            message: certificate_message(owner_id, &key.spki_hex()),
+            signature: Base64::decode_vec(&cert.signature).unwrap_or_default(),
+            signer,
+        });
         keys.push(key);
     }
     let root = keys.first().map(PublicKey::fingerprint).unwrap_or_default();
-    Ok(VerifiedKeys { root, keys })
+    Ok((VerifiedKeys { root, keys }, checks))
+}
+
+/// Checks that every key of `owner_id` is in the chain, signatures included
+/// (with p256); `KeyMissing` when the owner has no key yet, `Tampered` when
+/// any key is not certified.
+pub fn verify_chain(
+    owner_id: &str,
+    keys_hex: &[String],
+    certificates: &BTreeMap<String, KeyCertificate>,
+) -> Result<VerifiedKeys, CryptoError> {
+    let (keys, checks) = chain_checks(owner_id, keys_hex, certificates)?;
+    for c in checks {
+        if !c.signer.verify(&c.message, &c.signature) {
+            return Err(tampered(format!(
+                "a key of data owner {owner_id} is not certified by its earlier keys"
+            )));
+        }
+    }
+    Ok(keys)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::entity::{
 use super::{DataOwnerKeys, Method, NewKey};
 use crate::client::ApiError;
 use crate::crypto::aead::{Aad, SecretKey, delegation_aad};
-use crate::crypto::certs::{VerifiedKeys, certify, verify_chain};
+use crate::crypto::certs::{VerifiedKeys, certify, chain_checks};
 use crate::crypto::exchange::ExchangeData;
 use crate::crypto::links::{new_secret_id, secret_foreign_key};
 use crate::crypto::{CryptoError, tampered};
@@ -214,8 +214,28 @@ impl<T: Platform> Session<T> {
         }
     }
 
+    /// A data owner's chain, its certificates checked by the platform.
+    async fn verified_chain(&self, owner: &DataOwnerKeys) -> Result<VerifiedKeys> {
+        let (keys, checks) =
+            chain_checks(&owner.id, &owner.public_keys_p256, &owner.key_certificates)?;
+        for c in checks {
+            if !self
+                .platform
+                .verify(&c.signer, &c.message, &c.signature)
+                .await
+            {
+                return Err(tampered(format!(
+                    "a key of data owner {} is not certified by its earlier keys",
+                    owner.id
+                ))
+                .into());
+            }
+        }
+        Ok(keys)
+    }
+
     /// A chain given by the caller, verified once per session.
-    fn chain_of(&self, owner: &DataOwnerKeys) -> Result<VerifiedKeys> {
+    async fn chain_of(&self, owner: &DataOwnerKeys) -> Result<VerifiedKeys> {
         if let Some(known) = self.caches.borrow().owners.get(&owner.id)
             && known
                 .keys
@@ -225,7 +245,7 @@ impl<T: Platform> Session<T> {
         {
             return Ok(known.clone());
         }
-        let keys = verify_chain(&owner.id, &owner.public_keys_p256, &owner.key_certificates)?;
+        let keys = self.verified_chain(owner).await?;
         self.caches
             .borrow_mut()
             .owners
@@ -245,7 +265,7 @@ impl<T: Platform> Session<T> {
         if data.delegator != delegator.id {
             return Err(tampered("the keys given are not the delegator's").into());
         }
-        let keys = self.chain_of(delegator)?;
+        let keys = self.chain_of(delegator).await?;
         self.verify_exchange(data, &keys).await?;
         data.open(&self.me)?;
         Ok(())
@@ -263,7 +283,7 @@ impl<T: Platform> Session<T> {
         if owner.id != owner_id {
             return Err(tampered("the server answered for another data owner").into());
         }
-        let keys = verify_chain(owner_id, &owner.public_keys_p256, &owner.key_certificates)?;
+        let keys = self.verified_chain(&owner).await?;
         self.caches
             .borrow_mut()
             .owners
