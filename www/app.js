@@ -4,7 +4,7 @@
 // private keys exist only inside the wasm module and the file the
 // administrator saves.
 import init, { HcpClient, version } from "../pkg/hcp_kit.js";
-import { $, attempt, clearError, notify, showError } from "./ui.js";
+import { $, attempt, clearError, notify, setupInvitation, showError } from "./ui.js";
 import { createList } from "./hcp-list.js";
 import { setupForm } from "./hcp-form.js";
 import { setupTokens } from "./tokens.js";
@@ -74,20 +74,7 @@ async function logout() {
 /** `#invitation=<token>`: the link of an invitation e-mail, to choose a password. */
 function invitation(token) {
   show(["invitation"]);
-  $("invitation-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    await attempt(async () => {
-      const response = await fetch("/rest/v2/auth/invitation", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ token, password: $("new-password").value }),
-      });
-      if (!response.ok) throw new Error((await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`);
-      history.replaceState(null, "", location.pathname);
-      notify("Your password is set: log in with your email and this password.");
-      show(["login"]);
-    });
-  });
+  setupInvitation(() => token, () => show(["login"]));
 }
 
 async function main() {

@@ -5,7 +5,7 @@
 // this page only ever sees plain objects, the server only ciphertext.
 import init, { HcpClient } from "../pkg/hcp_kit.js";
 import initOwners, { DataOwner } from "../pkg/hcp_kit_dataowner.js";
-import { $, attempt, clearError, download, el, notify, showError } from "./ui.js";
+import { $, attempt, clearError, download, el, notify, setupInvitation, showError } from "./ui.js";
 
 const ctx = {
   /** The logged-in HcpClient. */
@@ -285,23 +285,6 @@ function invitation(token) {
   $("new-password").focus();
 }
 
-function setupInvitation() {
-  $("invitation-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    await attempt(async () => {
-      const response = await fetch("/rest/v2/auth/invitation", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ token: invitationToken, password: $("new-password").value }),
-      });
-      if (!response.ok) throw new Error((await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`);
-      history.replaceState(null, "", location.pathname);
-      notify("Your password is set: log in with your email and this password.");
-      show("login");
-    });
-  });
-}
-
 async function main() {
   try {
     await Promise.all([init(), initOwners()]);
@@ -321,7 +304,7 @@ async function main() {
   $("refresh-inbox").addEventListener("click", () => attempt(loadInbox));
   $("refresh-record").addEventListener("click", () => attempt(loadRecord));
   $("logout").addEventListener("click", logout);
-  setupInvitation();
+  setupInvitation(() => invitationToken, () => show("login"));
   $("login-button").disabled = false;
   route();
   // An invitation link opened in a tab already on this page changes only the hash.

@@ -81,3 +81,24 @@ export function telecom(hcp, type) {
 
 // The organization rule is hcp-core's, the one the server stores HCPs by.
 export { isOrganization } from "../pkg/hcp_kit.js";
+
+/**
+ * The form behind an invitation link (`#invitation=<token>`): sets the
+ * password with the token `token()` gives, then calls `done()`.
+ */
+export function setupInvitation(token, done) {
+  $("invitation-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await attempt(async () => {
+      const response = await fetch("/rest/v2/auth/invitation", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: token(), password: $("new-password").value }),
+      });
+      if (!response.ok) throw new Error((await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`);
+      history.replaceState(null, "", location.pathname);
+      notify("Your password is set: log in with your email and this password.");
+      done();
+    });
+  });
+}

@@ -14,7 +14,7 @@ use hcp_core::dataowner::OwnerKind;
 use hcp_core::dataowner::entity::{Delegation, Entity, EntityKind, Permission, check_document};
 use hcp_core::keys::leak::find_private_key;
 use hcp_core::rules::is_well_formed_id;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
@@ -23,10 +23,10 @@ use crate::auth::{Caller, now_ms, session};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::hcp::store::{new_rev, rev_generation};
+use crate::page::Page;
 use crate::policy::{Authorized, act, check_create, data_owner};
 
 const DEFAULT_PAGE: i64 = 100;
-const MAX_PAGE: i64 = 1000;
 
 /// The routes of one kind, under `/rest/v2/{kind.route()}`.
 pub fn routes(kind: EntityKind) -> Router<AppState> {
@@ -62,21 +62,6 @@ pub struct ListQuery {
     start_document_id: Option<String>,
     /// Notifications only: `pending`, `ongoing`, `cancelled` or `completed`.
     status: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyPair {
-    start_key: String,
-    start_key_doc_id: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Page {
-    page_size: i64,
-    rows: Vec<Entity>,
-    next_key_pair: Option<KeyPair>,
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -305,32 +290,12 @@ pub async fn get_one(
     Ok(Json(entity))
 }
 
-fn limit_of(q: &ListQuery) -> ApiResult<i64> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(bad(format!("limit must be between 1 and {MAX_PAGE}")));
-    }
-    Ok(limit)
-}
-
-fn page(rows: Vec<sqlx::any::AnyRow>, limit: i64) -> ApiResult<Json<Page>> {
-    let mut entities = rows
+fn page(rows: Vec<sqlx::any::AnyRow>, limit: i64) -> ApiResult<Json<Page<Entity>>> {
+    let entities = rows
         .iter()
         .map(|r| from_doc(&r.try_get::<String, _>("doc")?))
         .collect::<ApiResult<Vec<_>>>()?;
-    let next = if entities.len() as i64 > limit {
-        entities.pop().map(|e| e.id)
-    } else {
-        None
-    };
-    Ok(Json(Page {
-        page_size: limit,
-        rows: entities,
-        next_key_pair: next.map(|id| KeyPair {
-            start_key: id.clone(),
-            start_key_doc_id: id,
-        }),
-    }))
+    Ok(Json(Page::of(entities, limit, |e| Some(e.id))))
 }
 
 /// The entities of a kind the caller may read, a page at a time (in id order).
@@ -339,9 +304,9 @@ pub async fn list(
     State(st): State<AppState>,
     auth: Authorized<act::ReadMedical>,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Entity>>> {
     let me = data_owner(&auth.caller)?;
-    let limit = limit_of(&q)?;
+    let limit = crate::page::limit(q.limit, DEFAULT_PAGE)?;
     if q.status.is_some() && kind != EntityKind::MaintenanceTask {
         return Err(bad("only Notifications are listed by status"));
     }
@@ -369,9 +334,9 @@ pub async fn by_foreign_key(
     auth: Authorized<act::ReadMedical>,
     path: PathParams,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Entity>>> {
     let me = data_owner(&auth.caller)?;
-    let limit = limit_of(&q)?;
+    let limit = crate::page::limit(q.limit, DEFAULT_PAGE)?;
     let rows = sqlx::query(
         "SELECT e.doc FROM entity_links l JOIN entities e ON e.id = l.entity_id \
          JOIN entity_access a ON a.entity_id = e.id AND a.data_owner = $1 \

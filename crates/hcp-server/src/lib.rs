@@ -16,6 +16,7 @@ pub mod import;
 pub mod invite;
 mod login;
 pub mod mail;
+pub mod page;
 pub mod policy;
 pub mod throttle;
 pub mod users;

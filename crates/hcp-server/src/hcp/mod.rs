@@ -17,10 +17,11 @@ use crate::AppState;
 use crate::auth::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, MAX_BULK_BODY_BYTES, PathParams, QueryParams};
+use crate::page::Page;
 use crate::policy::{Authorized, act, check_update_hcp};
 use store::{Filter, NewPerson, new_id, new_rev, rev_generation};
 
-pub const MAX_PAGE: i64 = 1000;
+pub use crate::page::MAX_PAGE;
 const DEFAULT_PAGE: i64 = 100;
 /// HCPs created in one batch request.
 pub const MAX_BATCH: usize = 1000;
@@ -61,48 +62,21 @@ pub struct ListQuery {
     kind: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyPair {
-    start_key: String,
-    start_key_doc_id: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Page {
-    page_size: i64,
-    rows: Vec<Hcp>,
-    next_key_pair: Option<KeyPair>,
-}
-
 /// Longest search term, in characters.
 const MAX_SEARCH: usize = 256;
 
-async fn page_of(st: &AppState, filter: Filter<'_>, q: ListQuery) -> ApiResult<Json<Page>> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_PAGE}"
-        )));
-    }
+async fn page_of(st: &AppState, filter: Filter<'_>, q: ListQuery) -> ApiResult<Json<Page<Hcp>>> {
+    let limit = crate::page::limit(q.limit, DEFAULT_PAGE)?;
     let start = q.start_document_id.unwrap_or_default();
-    let (rows, next) = store::page(&st.pool, &filter, &start, limit).await?;
-    Ok(Json(Page {
-        page_size: limit,
-        rows,
-        next_key_pair: next.map(|id| KeyPair {
-            start_key: id.clone(),
-            start_key_doc_id: id,
-        }),
-    }))
+    let rows = store::page(&st.pool, &filter, &start, limit).await?;
+    Ok(Json(Page::of(rows, limit, |h| h.id)))
 }
 
 pub async fn list(
     State(st): State<AppState>,
     auth: Authorized<act::ReadDirectory>,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Hcp>>> {
     let organizations = match q.kind.as_deref() {
         None | Some("") => None,
         Some("person") => Some(false),
@@ -137,7 +111,7 @@ pub async fn children(
     auth: Authorized<act::ReadDirectory>,
     path: PathParams,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page>> {
+) -> ApiResult<Json<Page<Hcp>>> {
     let filter = Filter {
         group_id: &auth.group_id,
         search: None,

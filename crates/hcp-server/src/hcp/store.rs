@@ -65,14 +65,14 @@ pub struct Filter<'a> {
     pub parent_id: Option<&'a str>,
 }
 
-/// Up to `limit` HCPs from `start` (an id) on, in id order, and the id the
-/// next page starts at.
+/// Up to `limit + 1` HCPs from `start` (an id) on, in id order (the extra
+/// one says where the next page starts).
 pub async fn page(
     pool: &AnyPool,
     filter: &Filter<'_>,
     start: &str,
     limit: i64,
-) -> ApiResult<(Vec<Hcp>, Option<String>)> {
+) -> ApiResult<Vec<Hcp>> {
     let search = filter
         .search
         .as_ref()
@@ -93,13 +93,7 @@ pub async fn page(
     .bind(limit + 1)
     .fetch_all(pool)
     .await?;
-    let mut hcps = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let next = if hcps.len() as i64 > limit {
-        hcps.pop().and_then(|h| h.id)
-    } else {
-        None
-    };
-    Ok((hcps, next))
+    rows.iter().map(from_row).collect()
 }
 
 /// Checks, inside the caller's transaction, that `parent` is a live
