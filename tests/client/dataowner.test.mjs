@@ -102,3 +102,24 @@ test("a doctor and a patient share encrypted data through two modules", async ()
   const plain = await DataOwner.open({ baseUrl: server.url, token: await doctorClient.accessToken() }, DEMO.hcpKeyFile(server), DEMO.hcpKeyPassphrase);
   assert.equal((await plain.list("patient")).rows.some((p) => p.id === patient.id), true);
 });
+
+test("a device gets its user, makes its key and records Data Samples for a patient shared with it", async () => {
+  const doctorClient = await HcpClient.login(server.url, DEMO.hcpLogin, DEMO.hcpPassword);
+  const doctor = await DataOwner.open(doctorClient, DEMO.hcpKeyFile(server), DEMO.hcpKeyPassphrase);
+  const device = await doctor.create("device", { type: "glucometer", brand: "Acme", model: "G1", name: "ward 3 meter", serialNumber: "SN-0042" });
+  assert.deepEqual([device.type, device.serialNumber], ["glucometer", "SN-0042"]);
+  const user = await doctorClient.createUser({ email: "meter@example.be", deviceId: device.id }, { invite: true });
+  assert.equal(user.kind, "device");
+  await acceptInvitation("meter@example.be", "the meter's password");
+  const meterClient = await HcpClient.login(server.url, "meter@example.be", "the meter's password");
+  const { session: meter } = await DataOwner.firstLogin(meterClient);
+  const patient = await doctor.create("patient", { firstName: "Dev", lastName: "Ice" });
+  await doctor.share("patient", patient.id, meter.id, { permission: "read" });
+  const reading = await meter.create("visit", { patientId: patient.id, samples: [{ label: "glucose", content: { measure: { value: 5.4, unit: "mmol/L" } } }] }, { [doctor.id]: "write" });
+  const { rows } = await doctor.children("visit", patient.id);
+  assert.deepEqual(rows.map((v) => v.id), [reading.id]);
+  assert.equal(rows[0].samples[0].content.measure.value, 5.4);
+  assert.equal(rows[0].author, meter.id);
+  // A device records Data Samples, nothing else.
+  await rejects(meter.create("patient", { firstName: "No" }), "Forbidden");
+});
