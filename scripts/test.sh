@@ -47,7 +47,7 @@ run_check "clippy (wasm32, data-owner module)" cargo clippy --target wasm32-unkn
 run_tests "cargo test (native)" cargo test --workspace
 # The same server tests against a real PostgreSQL (one database per test).
 if pg_url="$(bash scripts/postgres.sh start)"; then
-  run_tests "server tests on PostgreSQL" env HCP_TEST_POSTGRES="$pg_url" cargo test -p hcp-server --test api --test accounts --test medical
+  run_tests "server tests on PostgreSQL" env HCP_TEST_POSTGRES="$pg_url" cargo test -p hcp-server --test api --test accounts --test medical --test search --test ops
   bash scripts/postgres.sh stop
 else
   echo "-- could not start PostgreSQL"; failed=$((failed + 1))

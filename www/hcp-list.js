@@ -41,6 +41,7 @@ export function createList(ctx) {
       el("td", {}, toggle),
       el("td", { class: "name" }, displayName(hcp)),
       el("td", { class: "email" }, telecom(hcp, "email")),
+      el("td", { class: "phone" }, telecom(hcp, "mobile")),
       el("td", { class: "type" }, org ? "Organization" : "Healthcare Professional"),
       el("td", { class: "parent" }, hcp.parentId ? (names.get(hcp.parentId) ?? hcp.parentId) : ""),
       el("td", { class: "token-count" }, hcp.userId ? "…" : "—"),
@@ -49,7 +50,7 @@ export function createList(ctx) {
     const detail = el(
       "tr",
       { class: "hcp-detail", id: detailId, hidden: true, dataset: { id: hcp.id } },
-      el("td", { colspan: "7" }, details(hcp, org)),
+      el("td", { colspan: "8" }, details(hcp, org)),
     );
     toggle.addEventListener("click", () => {
       const open = toggle.getAttribute("aria-expanded") !== "true";

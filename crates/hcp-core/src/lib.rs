@@ -9,5 +9,6 @@ pub mod import;
 pub mod keys;
 pub mod model;
 pub mod rules;
+pub mod search;
 
 pub use error::{Code, Coded};

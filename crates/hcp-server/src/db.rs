@@ -2,8 +2,10 @@
 //! queries shared by several routes. SQL uses `$n` placeholders, which both
 //! databases accept.
 
+use std::time::Duration;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
 
 /// Set on every SQLite connection (most pragmas are per connection). WAL
 /// lets readers proceed during an import; with WAL, `synchronous = NORMAL`
@@ -20,6 +22,11 @@ const SQLITE_PRAGMAS: [&str; 6] = [
     "PRAGMA mmap_size = 268435456",
 ];
 
+/// How long a request waits for a connection before it is answered 503
+/// (sqlx's default, 30 s, would hold every request while the database
+/// restarts, and the load balancer's clients with it).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     install_default_drivers();
     let (url, max) = match url {
@@ -32,6 +39,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     let sqlite = url.starts_with("sqlite");
     let pool = AnyPoolOptions::new()
         .max_connections(max)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {
@@ -44,8 +52,53 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
         })
         .connect(&url)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    migrate(&pool, sqlite).await?;
+    backfill_search(&pool).await?;
     Ok(pool)
+}
+
+/// The shared schema (`migrations/`), then the one database's own
+/// (`migrations-sqlite/` or `migrations-postgres/`: the search indexes).
+/// Each migrator ignores the versions the other applied.
+async fn migrate(pool: &AnyPool, sqlite: bool) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut shared = sqlx::migrate!("./migrations");
+    shared.set_ignore_missing(true);
+    shared.run(pool).await?;
+    let mut own = if sqlite {
+        sqlx::migrate!("./migrations-sqlite")
+    } else {
+        sqlx::migrate!("./migrations-postgres")
+    };
+    own.set_ignore_missing(true);
+    own.run(pool).await
+}
+
+/// Gives the HCPs stored before the search text existed theirs (the
+/// migration cannot: the text is made by `hcp_core::search`).
+async fn backfill_search(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    loop {
+        let rows = sqlx::query("SELECT id, doc FROM hcps WHERE search IS NULL LIMIT 500")
+            .fetch_all(pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = pool.begin().await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let doc: String = row.try_get("doc")?;
+            // An unreadable document still gets a text, so the loop ends.
+            let text = serde_json::from_str::<hcp_core::model::Hcp>(&doc)
+                .map(|hcp| hcp_core::search::index_text(&hcp))
+                .unwrap_or_default();
+            sqlx::query("UPDATE hcps SET search = $1 WHERE id = $2")
+                .bind(text)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// Whether the pool is SQLite's (else PostgreSQL's).

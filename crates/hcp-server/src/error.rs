@@ -24,6 +24,11 @@ pub enum ApiError {
     TooManyRequests(u64),
     #[error("{0}")]
     BadGateway(String),
+    /// The database does not answer (restarting, unreachable, every
+    /// connection busy): the client may retry; the load balancer's `/ready`
+    /// check takes the process out meanwhile.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -40,6 +45,7 @@ impl ApiError {
             ApiError::Unprocessable(m) => ApiError::Unprocessable(f(m)),
             ApiError::PayloadTooLarge(m) => ApiError::PayloadTooLarge(f(m)),
             ApiError::BadGateway(m) => ApiError::BadGateway(f(m)),
+            ApiError::Unavailable(m) => ApiError::Unavailable(f(m)),
             other => other,
         }
     }
@@ -55,6 +61,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,7 +76,34 @@ impl From<sqlx::Error> for ApiError {
                 "an HCP with this email or phone already exists in this database".into(),
             );
         }
+        if is_unavailable(&e) {
+            tracing::warn!(error = %e, "the database does not answer");
+            return ApiError::Unavailable(
+                "the database is not available; retry in a moment".into(),
+            );
+        }
         ApiError::Internal(e.to_string())
+    }
+}
+
+/// Whether an error says the database is out of reach rather than that the
+/// statement was wrong: no connection within the pool's timeout, a broken
+/// connection, PostgreSQL shutting down or starting (SQLSTATE 57P01-57P03,
+/// class 08), or SQLite still locked after its busy timeout.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            matches!(
+                &*code,
+                "57P01" | "57P02" | "57P03" | "5" | "6" | "261" | "517"
+            ) || code.starts_with("08")
+        }),
+        _ => false,
     }
 }
 
@@ -79,7 +113,14 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "request failed");
         }
         let body = serde_json::json!({ "message": self.to_string() });
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::Unavailable(_) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
     }
 }
 

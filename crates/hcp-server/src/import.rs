@@ -157,6 +157,7 @@ pub async fn import(
     match saved {
         Ok(_) => {
             tx.commit().await?;
+            st.metrics.imported(response.created, response.rejected);
             Ok(Json(response))
         }
         // The same batch committed concurrently: drop ours, answer with theirs.

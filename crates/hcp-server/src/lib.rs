@@ -16,12 +16,13 @@ pub mod import;
 pub mod invite;
 mod login;
 pub mod mail;
+pub mod metrics;
 pub mod page;
 pub mod policy;
 pub mod throttle;
 pub mod users;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -54,6 +55,11 @@ pub struct AppState {
     /// Where links in e-mails point (`--public-url`); set from the listen
     /// address at start when not configured.
     public_url: Arc<OnceLock<String>>,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxy`):
+    /// behind a load balancer every request comes from its address, and the
+    /// login throttle must count the clients, not the balancer.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl AppState {
@@ -68,7 +74,14 @@ impl AppState {
             cors_origins: Arc::new(Vec::new()),
             access_ttl_secs: auth::ACCESS_TTL_SECS,
             public_url: Arc::new(OnceLock::new()),
+            metrics: Arc::new(metrics::Metrics::default()),
+            trusted_proxies: Arc::new(Vec::new()),
         })
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpAddr>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     pub fn with_cors_origins(mut self, origins: Vec<String>) -> AppState {
@@ -119,6 +132,22 @@ pub fn api() -> Router<AppState> {
         .nest("/rest/v2/exchangedata", exchange::routes())
         .merge(medical_routes())
         .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+}
+
+/// For the load balancer: 200 when the database answers, else 503 (the
+/// process stays up and recovers by itself when the database is back).
+async fn ready(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> error::ApiResult<&'static str> {
+    sqlx::query("SELECT 1")
+        .execute(&st.pool)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "not ready");
+            error::ApiError::Unavailable("the database does not answer".into())
+        })?;
+    Ok("ready")
 }
 
 /// The encrypted entities, each kind under its iCure route.
@@ -152,7 +181,8 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 pub fn app(state: AppState, statics: &StaticDirs) -> Router {
     let cors = cors(&state.cors_origins);
-    let mut router = api().with_state(state);
+    let track = axum::middleware::from_fn_with_state(Arc::clone(&state.metrics), metrics::track);
+    let mut router = api().route_layer(track).with_state(state);
     if let Some(pkg) = &statics.pkg {
         router = router.nest_service("/pkg", with_page_headers(ServeDir::new(pkg)));
     }
@@ -218,6 +248,26 @@ pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::i
             let _ = rx.await;
         })
         .await
+    });
+    Ok(Running {
+        addr,
+        shutdown: tx,
+        task,
+    })
+}
+
+/// The operator's listener (`--metrics-listen`): `GET /metrics` only.
+pub async fn start_metrics(listen: &str, state: &AppState) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = metrics::router(Arc::clone(&state.metrics), state.pool.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
     });
     Ok(Running {
         addr,

@@ -50,6 +50,7 @@ const REFUSED: &str = "wrong username or password";
 pub async fn login(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     JsonBody(c): JsonBody<Credentials>,
 ) -> ApiResult<Json<LoginResponse>> {
     if c.username.len() > MAX_USERNAME_BYTES {
@@ -64,7 +65,12 @@ pub async fn login(
     }
     let login = c.username.trim().to_lowercase();
     let account = account_key(&login);
-    let address = address_key(peer.ip());
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let address = address_key(crate::throttle::client_ip(
+        peer.ip(),
+        forwarded,
+        &st.trusted_proxies,
+    ));
     let limits = &st.throttle;
     limits.count(&st, &account, limits.per_account).await?;
     limits.count(&st, &address, limits.per_address).await?;

@@ -52,6 +52,18 @@ struct Args {
     #[arg(long, env = "HCP_ACCESS_TOKEN_TTL", default_value_t = auth::ACCESS_TTL_SECS,
           value_parser = clap::value_parser!(i64).range(1..=86_400))]
     access_token_ttl: i64,
+    /// Address of the operator's Prometheus endpoint (`GET /metrics`), kept
+    /// off the public address. Without it, no metrics are served.
+    #[arg(long, env = "HCP_METRICS_LISTEN")]
+    metrics_listen: Option<String>,
+    /// Load balancers or proxies (IP addresses, comma-separated) whose
+    /// `X-Forwarded-For` names the client, for the login throttle's
+    /// per-address count.
+    #[arg(long, env = "HCP_TRUSTED_PROXY", value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
+    /// Log lines as text for people or as JSON objects for log shippers.
+    #[arg(long, env = "HCP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Seed a demo database (an administrator, an organization, a few HCPs) and print the login.
     #[arg(long)]
     demo: bool,
@@ -61,14 +73,27 @@ struct Args {
     demo_key_file: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let args = Args::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    match args.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+    }
     let secret = match &args.jwt_secret_file {
         Some(path) => std::fs::read(path)?,
         None => auth::random_secret()?.into_bytes(),
@@ -90,7 +115,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         demo::seed(&pool).await?;
         demo::write_hcp_key(&pool, &demo_key).await?;
     }
-    let mut state = AppState::new(pool, secret)?.with_cors_origins(args.cors_origins);
+    let mut state = AppState::new(pool, secret)?
+        .with_cors_origins(args.cors_origins)
+        .with_trusted_proxies(args.trusted_proxy);
     state.access_ttl_secs = args.access_token_ttl;
     if let Some(url) = &args.public_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -105,8 +132,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         www: Some(args.www),
         pkg: Some(args.pkg),
     };
+    let metrics = match &args.metrics_listen {
+        Some(listen) => Some(hcp_server::start_metrics(listen, &state).await?),
+        None => None,
+    };
     let running = hcp_server::start(&args.listen, state, statics).await?;
     println!("hcp-kit is running: open http://{}/", running.addr);
+    if let Some(m) = &metrics {
+        println!("metrics: http://{}/metrics", m.addr);
+    }
     if args.demo {
         println!("demo login: {} / {}", demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
         println!(
@@ -124,6 +158,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shutdown_signal().await?;
     tracing::info!("shutting down");
     let _ = running.shutdown.send(());
+    if let Some(m) = metrics {
+        let _ = m.shutdown.send(());
+    }
     running.task.await??;
     Ok(())
 }

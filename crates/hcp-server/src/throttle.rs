@@ -51,6 +51,26 @@ pub fn address_key(ip: IpAddr) -> String {
     }
 }
 
+/// The client a login comes from: the TCP peer, or, when the peer is a
+/// trusted proxy, the right-most address of `X-Forwarded-For` that is not
+/// one (entries further left were written by the client and prove nothing).
+pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.contains(ip);
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let Some(header) = forwarded_for else {
+        return peer;
+    };
+    header
+        .rsplit(',')
+        .map(|entry| entry.trim().parse::<IpAddr>())
+        .take_while(Result::is_ok)
+        .flatten()
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer)
+}
+
 impl Throttle {
     /// Counts one attempt for `key`; `Err(TooManyRequests)` when it is over
     /// `max` in the current window (the attempt must then not be checked).
@@ -101,6 +121,45 @@ impl Throttle {
             .execute(&st.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod forwarded_tests {
+    use super::client_ip;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    #[test]
+    fn only_a_trusted_peer_may_name_the_client() {
+        let lb = [ip("10.0.0.1")];
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("1.2.3.4"), &lb),
+            ip("1.2.3.4")
+        );
+        // A client cannot pass itself off as another by writing the header.
+        assert_eq!(
+            client_ip(ip("5.6.7.8"), Some("1.2.3.4"), &lb),
+            ip("5.6.7.8")
+        );
+        // What the client wrote is left of what the balancer appended.
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("9.9.9.9, 1.2.3.4"), &lb),
+            ip("1.2.3.4")
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("1.2.3.4, 10.0.0.1"), &lb),
+            ip("1.2.3.4")
+        );
+        // Garbage at the right end: the balancer's own address counts.
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("1.2.3.4, junk"), &lb),
+            ip("10.0.0.1")
+        );
+        assert_eq!(client_ip(ip("10.0.0.1"), None, &lb), ip("10.0.0.1"));
     }
 }
 

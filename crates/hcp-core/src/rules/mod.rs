@@ -2,7 +2,7 @@
 //! server: a row the browser accepts is never rejected by the server for a
 //! different reason, and a hand-made request gets the same checks.
 
-mod countries;
+pub(crate) mod countries;
 pub mod duplicates;
 mod email;
 mod phone;

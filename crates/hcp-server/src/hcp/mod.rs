@@ -87,8 +87,7 @@ pub async fn list(
             )));
         }
     };
-    let search = q.search.as_deref().map(|s| s.trim().to_lowercase());
-    if search
+    if q.search
         .as_ref()
         .is_some_and(|s| s.chars().count() > MAX_SEARCH)
     {
@@ -98,7 +97,7 @@ pub async fn list(
     }
     let filter = Filter {
         group_id: &auth.group_id,
-        search: search.filter(|s| !s.is_empty()),
+        search: q.search.as_deref().and_then(hcp_core::search::needle),
         organizations,
         parent_id: None,
     };

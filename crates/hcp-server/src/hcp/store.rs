@@ -57,7 +57,8 @@ pub async fn fetch_pool(pool: &AnyPool, group_id: &str, id: &str) -> ApiResult<H
 /// Which HCPs a page holds.
 pub struct Filter<'a> {
     pub group_id: &'a str,
-    /// Lowercase substring of the name or email; `None`: every HCP.
+    /// What the search text must hold (`hcp_core::search::needle`); `None`:
+    /// every HCP.
     pub search: Option<String>,
     /// `Some(true)`: organizations only; `Some(false)`: people only.
     pub organizations: Option<bool>,
@@ -65,35 +66,92 @@ pub struct Filter<'a> {
     pub parent_id: Option<&'a str>,
 }
 
+/// The conditions every page has ($1 to $4), on `hcps h`.
+const PAGE_WHERE: &str = "h.group_id = $1 AND h.deleted IS NULL AND h.id >= $2 \
+     AND ($3 < 0 OR h.is_org = $3) AND ($4 = '' OR h.parent_id = $4)";
+
+/// Above this many index matches, SQLite reads the HCPs in id order and
+/// tests each text instead: a needle that common fills a page within a few
+/// thousand rows, where sorting every match would cost more.
+const SQLITE_INDEX_MAX: i64 = 1000;
+
 /// Up to `limit + 1` HCPs from `start` (an id) on, in id order (the extra
-/// one says where the next page starts).
+/// one says where the next page starts). A search is a substring of the
+/// search text in both databases, found through their trigram indexes.
 pub async fn page(
     pool: &AnyPool,
     filter: &Filter<'_>,
     start: &str,
     limit: i64,
 ) -> ApiResult<Vec<Hcp>> {
-    let search = filter
-        .search
-        .as_ref()
-        .map(|s| format!("%{s}%"))
-        .unwrap_or_else(|| "%".into());
     // -1 matches both kinds (is_org is 0 or 1).
     let kind = filter.organizations.map(i64::from).unwrap_or(-1);
-    let rows = sqlx::query(
-        "SELECT doc FROM hcps WHERE group_id = $1 AND deleted IS NULL AND id >= $2 \
-         AND (sort_name LIKE $3 OR COALESCE(email, '') LIKE $3) \
-         AND ($4 < 0 OR is_org = $4) AND ($5 = '' OR parent_id = $5) ORDER BY id LIMIT $6",
-    )
-    .bind(filter.group_id)
-    .bind(start)
-    .bind(&search)
-    .bind(kind)
-    .bind(filter.parent_id.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(pool)
-    .await?;
+    let parent = filter.parent_id.unwrap_or("");
+    let Some(needle) = &filter.search else {
+        let sql = format!("SELECT h.doc FROM hcps h WHERE {PAGE_WHERE} ORDER BY h.id LIMIT $5");
+        let rows = sqlx::query(&sql)
+            .bind(filter.group_id)
+            .bind(start)
+            .bind(kind)
+            .bind(parent)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?;
+        return rows.iter().map(from_row).collect();
+    };
+    let like = hcp_core::search::like_pattern(needle);
+    let indexed = needle.chars().count() >= hcp_core::search::INDEXED_MIN_CHARS;
+    let sqlite = crate::db::is_sqlite(pool);
+    let rows = if sqlite && indexed && sqlite_matches_few(pool, needle).await? {
+        // The `LIKE` again on each row: the index only narrows.
+        let sql = format!(
+            "SELECT h.doc FROM hcps_search s CROSS JOIN hcps h ON h.rowid = s.rowid \
+             WHERE s.hcps_search MATCH $5 AND {PAGE_WHERE} AND h.search LIKE $6 ESCAPE '\\' \
+             ORDER BY h.id LIMIT $7"
+        );
+        sqlx::query(&sql)
+            .bind(filter.group_id)
+            .bind(start)
+            .bind(kind)
+            .bind(parent)
+            .bind(hcp_core::search::fts_phrase(needle))
+            .bind(&like)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?
+    } else {
+        let sql = format!(
+            "SELECT h.doc FROM hcps h WHERE {PAGE_WHERE} AND h.search LIKE $5 ESCAPE '\\' \
+             ORDER BY h.id LIMIT $6"
+        );
+        // PostgreSQL: an unnamed statement is planned with this needle, so
+        // the planner weighs the trigram index against the id order for
+        // it (a cached generic plan could not tell a miss from a common hit).
+        sqlx::query(&sql)
+            .bind(filter.group_id)
+            .bind(start)
+            .bind(kind)
+            .bind(parent)
+            .bind(&like)
+            .bind(limit + 1)
+            .persistent(sqlite)
+            .fetch_all(pool)
+            .await?
+    };
     rows.iter().map(from_row).collect()
+}
+
+/// Whether the FTS index holds fewer than `SQLITE_INDEX_MAX` texts with
+/// `needle` (every database's HCPs, live or not: an upper bound).
+async fn sqlite_matches_few(pool: &AnyPool, needle: &str) -> ApiResult<bool> {
+    let row = sqlx::query(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM hcps_search WHERE hcps_search MATCH $1 LIMIT $2)",
+    )
+    .bind(hcp_core::search::fts_phrase(needle))
+    .bind(SQLITE_INDEX_MAX)
+    .fetch_one(pool)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? < SQLITE_INDEX_MAX)
 }
 
 /// Checks, inside the caller's transaction, that `parent` is a live
@@ -123,8 +181,8 @@ pub async fn insert(
     hcp: &Hcp,
 ) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(hcp.id.as_deref())
     .bind(group_id)
@@ -137,6 +195,7 @@ pub async fn insert(
     .bind(i64::from(hcp.is_organization()))
     .bind(hcp.created)
     .bind(hcp.modified)
+    .bind(hcp_core::search::index_text(hcp))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -146,7 +205,7 @@ pub async fn insert(
 /// someone else wrote in between (or it was deleted).
 pub async fn update(pool: &AnyPool, group_id: &str, rev: &str, hcp: &Hcp) -> ApiResult<bool> {
     let done = sqlx::query(
-        "UPDATE hcps SET rev = $1, doc = $2, sort_name = $3, email = $4, phone = $5, parent_id = $6, is_org = $7, modified = $8 \
+        "UPDATE hcps SET rev = $1, doc = $2, sort_name = $3, email = $4, phone = $5, parent_id = $6, is_org = $7, modified = $8, search = $12 \
          WHERE id = $9 AND group_id = $10 AND rev = $11 AND deleted IS NULL",
     )
     .bind(hcp.rev.as_deref())
@@ -160,6 +219,7 @@ pub async fn update(pool: &AnyPool, group_id: &str, rev: &str, hcp: &Hcp) -> Api
     .bind(hcp.id.as_deref())
     .bind(group_id)
     .bind(rev)
+    .bind(hcp_core::search::index_text(hcp))
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -305,8 +365,8 @@ pub async fn insert_people(
         }
         q.execute(&mut **tx).await?;
         let sql = format!(
-            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified) VALUES {}",
-            params.rows(chunk.len(), 11)
+            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search) VALUES {}",
+            params.rows(chunk.len(), 12)
         );
         let mut q = sqlx::query(&sql);
         for p in chunk {
@@ -320,7 +380,11 @@ pub async fn insert_people(
                 .bind(p.login.clone())
                 .bind(p.hcp.mobile().map(str::to_owned))
                 .bind(p.hcp.parent_id.clone());
-            q = q.bind(0i64).bind(p.hcp.created).bind(p.hcp.modified);
+            q = q
+                .bind(0i64)
+                .bind(p.hcp.created)
+                .bind(p.hcp.modified)
+                .bind(hcp_core::search::index_text(&p.hcp));
         }
         q.execute(&mut **tx).await?;
     }

@@ -11,6 +11,8 @@ pub struct Server {
     pub http: reqwest::Client,
     /// The server's own database, for what the API does not show.
     pub pool: sqlx::AnyPool,
+    /// The state the server runs with (its metrics, its throttle).
+    pub state: AppState,
     _dir: TempDir,
     running: Option<hcp_server::Running>,
 }
@@ -36,9 +38,22 @@ impl Server {
         configure: impl FnOnce(AppState) -> AppState,
         statics: impl FnOnce(&std::path::Path) -> StaticDirs,
     ) -> Server {
+        Server::start_at(None, configure, statics).await
+    }
+
+    /// On the database `url` names (`None`: the test's, see `database_url`).
+    pub async fn start_at(
+        url: Option<String>,
+        configure: impl FnOnce(AppState) -> AppState,
+        statics: impl FnOnce(&std::path::Path) -> StaticDirs,
+    ) -> Server {
         let dir = std::env::temp_dir().join(format!("hcp-server-test-{}", uuid_like()));
         std::fs::create_dir_all(&dir).unwrap();
-        let pool = db::connect(&database_url(&dir).await).await.unwrap();
+        let url = match url {
+            Some(u) => u,
+            None => database_url(&dir).await,
+        };
+        let pool = db::connect(&url).await.unwrap();
         demo::seed(&pool).await.unwrap();
         let state = configure(
             AppState::new(
@@ -47,13 +62,14 @@ impl Server {
             )
             .unwrap(),
         );
-        let running = hcp_server::start("127.0.0.1:0", state, statics(&dir))
+        let running = hcp_server::start("127.0.0.1:0", state.clone(), statics(&dir))
             .await
             .unwrap();
         Server {
             base: format!("http://{}", running.addr),
             http: reqwest::Client::new(),
             pool,
+            state,
             _dir: TempDir(dir),
             running: Some(running),
         }
@@ -141,9 +157,14 @@ pub async fn database_url(dir: &std::path::Path) -> String {
     let Ok(admin) = std::env::var("HCP_TEST_POSTGRES") else {
         return dir.join("db.sqlite").to_str().unwrap().to_owned();
     };
+    new_postgres_database(&admin).await
+}
+
+/// A new, empty database on the PostgreSQL server `admin` names.
+pub async fn new_postgres_database(admin: &str) -> String {
     sqlx::any::install_default_drivers();
     let name = format!("hcp_test_{}", uuid_like().replace('-', "_").to_lowercase());
-    let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+    let pool = sqlx::AnyPool::connect(admin).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&pool)
         .await
