@@ -16,6 +16,8 @@ have node || apt_missing+=(nodejs npm)
 have gzip || apt_missing+=(gzip)
 # The server's tests also run against a real PostgreSQL (scripts/postgres.sh).
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
+# The scale-out run puts the server processes behind HAProxy (scripts/scale.sh).
+have haproxy || apt_missing+=(haproxy)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
@@ -31,7 +33,12 @@ fi
 if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]; then
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 fi
-echo "$(wasm-bindgen --version), $(wasm-pack --version)"
+# oha: the open-loop load generator of scripts/scale.sh (latency correction).
+OHA_VERSION="1.16.0"
+if [ "$(oha --version 2>/dev/null)" != "oha $OHA_VERSION" ]; then
+  cargo install oha --version "$OHA_VERSION" --locked --force
+fi
+echo "$(wasm-bindgen --version), $(wasm-pack --version), $(oha --version)"
 
 step "npm packages"
 stamp=node_modules/.package-lock.sha256

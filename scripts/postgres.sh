@@ -27,5 +27,15 @@ case "${1:-}" in
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  # The database restarting under load (scripts/scale.sh): down and up again
+  # with its data kept.
+  halt)
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null
+    ;;
+  resume)
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+      start >/dev/null
+    ;;
+  *) echo "usage: $0 start|stop|halt|resume" >&2; exit 2 ;;
 esac

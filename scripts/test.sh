@@ -71,6 +71,10 @@ else
 fi
 run_tests "packaging (npm pack consumer)" node --test tests/packaging/
 run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
+# Two processes on PostgreSQL behind HAProxy, then one on SQLite: the walk,
+# the shared throttle and sessions, kill -9 and a database restart checked;
+# import and open-loop load measured (printed, not asserted).
+run_check "scale-out under load and faults" bash scripts/scale.sh
 
 # Every fuzz target briefly, from the committed seeds: a crash fails the run.
 # (Long runs: `bash scripts/fuzz.sh 600`.)

@@ -85,7 +85,7 @@ export interface CallOptions {
 
 /** Options of {@link HcpClient.listHcps}. */
 export interface ListOptions extends CallOptions {
-  /** Part of a name or an email, case-insensitive. */
+  /** Part of a name, an email or a mobile number (in any form: `+32 475 12 34 56`, `0475123456`), ignoring case and accents. */
   search?: string;
   /** Page size, 1 to 1000 (default 50). */
   limit?: number;

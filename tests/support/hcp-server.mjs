@@ -32,6 +32,11 @@ function binary() {
 
 /** Starts the server; resolves to `{ url, stop() }`. */
 export async function startHcpServer({ pkgDir = join(ROOT, "pkg"), www = join(ROOT, "www"), extraArgs = [], logLevel = "warn", logFile = false, databaseUrl } = {}) {
+  // A server someone else runs (scripts/scale.sh: processes behind a load
+  // balancer, seeded with the demo database).
+  if (process.env.HCP_TEST_SERVER_URL) {
+    return { url: process.env.HCP_TEST_SERVER_URL, dir: null, keyFile: process.env.HCP_TEST_KEY_FILE, log: () => "", async stop() {} };
+  }
   const dir = mkdtempSync(join(tmpdir(), "hcp-js-test-"));
   const database = databaseUrl ?? join(dir, "db.sqlite");
   const keyFile = join(dir, "demo-hcp-keypair.json");

@@ -101,6 +101,7 @@ pub async fn import(
         })
         .collect();
 
+    crate::db::refresh_statistics(&st.pool).await?;
     let mut tx = crate::db::begin_write(&st.pool).await?;
     // What the database already holds, looked up in bulk inside the
     // transaction that inserts, then the duplicate rules the browser applies.
@@ -188,7 +189,10 @@ async fn existing(
         if group.is_some() {
             sql.push_str(&format!(" AND group_id = {}", params.nth(chunk.len() + 1)));
         }
-        let mut q = sqlx::query(&sql);
+        // PostgreSQL plans an unnamed statement with its values: a cached
+        // generic plan, made while an import grows the table from a few
+        // rows, kept scanning every row for each of the 500 values.
+        let mut q = sqlx::query(&sql).persistent(params == crate::db::Params::Anonymous);
         for v in chunk {
             q = q.bind(v.clone());
         }

@@ -65,10 +65,18 @@ pub async fn login(
     }
     let login = c.username.trim().to_lowercase();
     let account = account_key(&login);
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    // Every X-Forwarded-For line, in order (a proxy may add its own line
+    // after the client's); an unreadable one reads as garbage, which stops
+    // the walk from the right there.
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("unreadable"))
+        .collect::<Vec<_>>()
+        .join(",");
     let address = address_key(crate::throttle::client_ip(
         peer.ip(),
-        forwarded,
+        Some(forwarded.as_str()).filter(|f| !f.is_empty()),
         &st.trusted_proxies,
     ));
     let limits = &st.throttle;

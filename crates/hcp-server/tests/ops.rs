@@ -156,6 +156,17 @@ async fn behind_a_trusted_proxy_the_throttle_counts_each_client() {
         wrong_login(&s, "nobody8@example.be", Some("198.51.100.1, 203.0.113.7")).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+    // Nor by writing a header line of its own before the balancer's.
+    let r = s
+        .http
+        .post(s.url("/rest/v2/auth/login"))
+        .header("X-Forwarded-For", "198.51.100.2")
+        .header("X-Forwarded-For", "203.0.113.7")
+        .json(&json!({"username": "nobody7@example.be", "password": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     // A right password still gets through for another client.
     let r = s
         .http
