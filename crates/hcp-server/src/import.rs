@@ -159,6 +159,9 @@ pub async fn import(
         Ok(_) => {
             tx.commit().await?;
             st.metrics.imported(response.created, response.rejected);
+            if let Err(e) = crate::db::merge_search_index(&st.pool).await {
+                tracing::warn!(error = %e, "merging the search index's pending entries failed");
+            }
             Ok(Json(response))
         }
         // The same batch committed concurrently: drop ours, answer with theirs.
