@@ -88,11 +88,15 @@ async fn backfill_search(pool: &AnyPool) -> Result<(), sqlx::Error> {
             let id: String = row.try_get("id")?;
             let doc: String = row.try_get("doc")?;
             // An unreadable document still gets a text, so the loop ends.
-            let text = serde_json::from_str::<hcp_core::model::Hcp>(&doc)
-                .map(|hcp| hcp_core::search::index_text(&hcp))
+            let hcp = serde_json::from_str::<hcp_core::model::Hcp>(&doc).ok();
+            let text = hcp
+                .as_ref()
+                .map(hcp_core::search::index_text)
                 .unwrap_or_default();
-            sqlx::query("UPDATE hcps SET search = $1 WHERE id = $2")
+            let phone = hcp.as_ref().and_then(hcp_core::search::phone_key);
+            sqlx::query("UPDATE hcps SET search = $1, phone_key = $2 WHERE id = $3")
                 .bind(text)
+                .bind(phone)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

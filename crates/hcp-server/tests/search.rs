@@ -163,8 +163,8 @@ async fn search(s: &Server, token: &str, query: &str) -> Vec<String> {
     }
 }
 
-/// The answer by a scan: every HCP of the database whose search text holds
-/// the needle.
+/// The answer by a scan: every HCP of the database that
+/// `hcp_core::search::matches`.
 async fn expected(s: &Server, token: &str, query: &str) -> BTreeSet<String> {
     let needle = hcp_core::search::needle(query);
     let (status, page) = s
@@ -186,7 +186,7 @@ async fn expected(s: &Server, token: &str, query: &str) -> BTreeSet<String> {
         .filter(|hcp| {
             needle
                 .as_ref()
-                .is_none_or(|n| hcp_core::search::index_text(hcp).contains(n.as_str()))
+                .is_none_or(|n| hcp_core::search::matches(hcp, n))
         })
         .map(|hcp| hcp.email().unwrap_or("(organization)").to_owned())
         .collect()

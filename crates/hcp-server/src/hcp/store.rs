@@ -2,6 +2,7 @@
 //! columns queries need. Every statement the routes run on `hcps` is here.
 
 use hcp_core::model::Hcp;
+use hcp_core::search::Needle;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
 
@@ -57,9 +58,8 @@ pub async fn fetch_pool(pool: &AnyPool, group_id: &str, id: &str) -> ApiResult<H
 /// Which HCPs a page holds.
 pub struct Filter<'a> {
     pub group_id: &'a str,
-    /// What the search text must hold (`hcp_core::search::needle`); `None`:
-    /// every HCP.
-    pub search: Option<String>,
+    /// What to look for (`hcp_core::search::needle`); `None`: every HCP.
+    pub search: Option<Needle>,
     /// `Some(true)`: organizations only; `Some(false)`: people only.
     pub organizations: Option<bool>,
     /// Only the children of this organization.
@@ -99,22 +99,30 @@ pub async fn page(
             .await?;
         return rows.iter().map(from_row).collect();
     };
+    let needle = match needle {
+        Needle::Text(text) => text,
+        Needle::Phone(key) => return phone_page(pool, filter, start, limit, key).await,
+    };
     let like = hcp_core::search::like_pattern(needle);
     let indexed = needle.chars().count() >= hcp_core::search::INDEXED_MIN_CHARS;
     let sqlite = crate::db::is_sqlite(pool);
-    let rows = if sqlite && indexed && sqlite_matches_few(pool, needle).await? {
+    let candidates = if sqlite && indexed {
+        sqlite_candidates(pool, needle).await?
+    } else {
+        None
+    };
+    let rows = if let Some(rowids) = candidates {
         // The `LIKE` again on each row: the index only narrows.
         let sql = format!(
-            "SELECT h.doc FROM hcps_search s CROSS JOIN hcps h ON h.rowid = s.rowid \
-             WHERE s.hcps_search MATCH $5 AND {PAGE_WHERE} AND h.search LIKE $6 ESCAPE '\\' \
-             ORDER BY h.id LIMIT $7"
+            "SELECT h.doc FROM json_each($5) c CROSS JOIN hcps h ON h.rowid = c.value \
+             WHERE {PAGE_WHERE} AND h.search LIKE $6 ESCAPE '\\' ORDER BY h.id LIMIT $7"
         );
         sqlx::query(&sql)
             .bind(filter.group_id)
             .bind(start)
             .bind(kind)
             .bind(parent)
-            .bind(hcp_core::search::fts_phrase(needle))
+            .bind(rowids)
             .bind(&like)
             .bind(limit + 1)
             .fetch_all(pool)
@@ -141,17 +149,64 @@ pub async fn page(
     rows.iter().map(from_row).collect()
 }
 
-/// Whether the FTS index holds fewer than `SQLITE_INDEX_MAX` texts with
-/// `needle` (every database's HCPs, live or not: an upper bound).
-async fn sqlite_matches_few(pool: &AnyPool, needle: &str) -> ApiResult<bool> {
+/// The HCPs whose mobile number ends with the digits `key` holds reversed:
+/// a range of the phone-key B-tree, in either database.
+async fn phone_page(
+    pool: &AnyPool,
+    filter: &Filter<'_>,
+    start: &str,
+    limit: i64,
+    key: &str,
+) -> ApiResult<Vec<Hcp>> {
+    let kind = filter.organizations.map(i64::from).unwrap_or(-1);
+    let (from, below) = hcp_core::search::phone_key_range(key);
+    // SQLite, without statistics, would rather walk the id index (no sort)
+    // and test every row; PostgreSQL plans the unnamed statement with the
+    // range's bounds.
+    let sqlite = crate::db::is_sqlite(pool);
+    let indexed = if sqlite {
+        " INDEXED BY hcps_phone_key"
+    } else {
+        ""
+    };
+    // Both bounds in the statement, so both bound the index range (an
+    // all-nines key has no upper one).
+    let (below_sql, limit_at) = if below.is_some() {
+        (" AND h.phone_key < $6", "$7")
+    } else {
+        ("", "$6")
+    };
+    let sql = format!(
+        "SELECT h.doc FROM hcps h{indexed} WHERE {PAGE_WHERE} AND h.phone_key >= $5{below_sql} \
+         ORDER BY h.id LIMIT {limit_at}"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(filter.group_id)
+        .bind(start)
+        .bind(kind)
+        .bind(filter.parent_id.unwrap_or(""))
+        .bind(from);
+    if let Some(below) = below {
+        q = q.bind(below);
+    }
+    let rows = q.bind(limit + 1).persistent(sqlite).fetch_all(pool).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The rowids (a JSON array) of the texts holding `needle`, from the FTS
+/// index, when there are fewer than `SQLITE_INDEX_MAX` (every database's
+/// HCPs, live or not); `None` when there are more.
+async fn sqlite_candidates(pool: &AnyPool, needle: &str) -> ApiResult<Option<String>> {
     let row = sqlx::query(
-        "SELECT count(*) AS n FROM (SELECT 1 FROM hcps_search WHERE hcps_search MATCH $1 LIMIT $2)",
+        "SELECT count(*) AS n, json_group_array(rowid) AS ids \
+         FROM (SELECT rowid FROM hcps_search WHERE hcps_search MATCH $1 LIMIT $2)",
     )
     .bind(hcp_core::search::fts_phrase(needle))
     .bind(SQLITE_INDEX_MAX)
     .fetch_one(pool)
     .await?;
-    Ok(row.try_get::<i64, _>("n")? < SQLITE_INDEX_MAX)
+    let few = row.try_get::<i64, _>("n")? < SQLITE_INDEX_MAX;
+    Ok(few.then(|| row.try_get::<String, _>("ids")).transpose()?)
 }
 
 /// Checks, inside the caller's transaction, that `parent` is a live
@@ -181,8 +236,8 @@ pub async fn insert(
     hcp: &Hcp,
 ) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search, phone_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(hcp.id.as_deref())
     .bind(group_id)
@@ -196,6 +251,7 @@ pub async fn insert(
     .bind(hcp.created)
     .bind(hcp.modified)
     .bind(hcp_core::search::index_text(hcp))
+    .bind(hcp_core::search::phone_key(hcp))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -205,7 +261,7 @@ pub async fn insert(
 /// someone else wrote in between (or it was deleted).
 pub async fn update(pool: &AnyPool, group_id: &str, rev: &str, hcp: &Hcp) -> ApiResult<bool> {
     let done = sqlx::query(
-        "UPDATE hcps SET rev = $1, doc = $2, sort_name = $3, email = $4, phone = $5, parent_id = $6, is_org = $7, modified = $8, search = $12 \
+        "UPDATE hcps SET rev = $1, doc = $2, sort_name = $3, email = $4, phone = $5, parent_id = $6, is_org = $7, modified = $8, search = $12, phone_key = $13 \
          WHERE id = $9 AND group_id = $10 AND rev = $11 AND deleted IS NULL",
     )
     .bind(hcp.rev.as_deref())
@@ -220,6 +276,7 @@ pub async fn update(pool: &AnyPool, group_id: &str, rev: &str, hcp: &Hcp) -> Api
     .bind(group_id)
     .bind(rev)
     .bind(hcp_core::search::index_text(hcp))
+    .bind(hcp_core::search::phone_key(hcp))
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -365,8 +422,8 @@ pub async fn insert_people(
         }
         q.execute(&mut **tx).await?;
         let sql = format!(
-            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search) VALUES {}",
-            params.rows(chunk.len(), 12)
+            "INSERT INTO hcps (id, group_id, rev, doc, sort_name, email, phone, parent_id, is_org, created, modified, search, phone_key) VALUES {}",
+            params.rows(chunk.len(), 13)
         );
         let mut q = sqlx::query(&sql);
         for p in chunk {
@@ -384,7 +441,8 @@ pub async fn insert_people(
                 .bind(0i64)
                 .bind(p.hcp.created)
                 .bind(p.hcp.modified)
-                .bind(hcp_core::search::index_text(&p.hcp));
+                .bind(hcp_core::search::index_text(&p.hcp))
+                .bind(hcp_core::search::phone_key(&p.hcp));
         }
         q.execute(&mut **tx).await?;
     }
