@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(phone_key_range("999"), ("999".into(), None));
         // Every key starting with "129" is in ["129", "13").
         for key in ["129", "1290", "12999999"] {
-            assert!(key >= "129" && key < "13");
+            assert!(("129".."13").contains(&key));
         }
     }
 
