@@ -236,9 +236,22 @@ pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::i
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let state = state.with_public_url(&format!("http://{addr}"));
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(prune_forever(state.clone()));
-    let router = app(state, &statics);
+    Ok(serve(listener, addr, app(state, &statics)))
+}
+
+/// The operator's listener (`--metrics-listen`): `GET /metrics` only.
+pub async fn start_metrics(listen: &str, state: &AppState) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let router = metrics::router(Arc::clone(&state.metrics), state.pool.clone());
+    Ok(serve(listener, addr, router))
+}
+
+/// Serves `router` on `listener` until the returned handle says stop
+/// (requests in flight finish first).
+fn serve(listener: tokio::net::TcpListener, addr: SocketAddr, router: Router) -> Running {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
@@ -249,31 +262,11 @@ pub async fn start(listen: &str, state: AppState, statics: StaticDirs) -> std::i
         })
         .await
     });
-    Ok(Running {
+    Running {
         addr,
         shutdown: tx,
         task,
-    })
-}
-
-/// The operator's listener (`--metrics-listen`): `GET /metrics` only.
-pub async fn start_metrics(listen: &str, state: &AppState) -> std::io::Result<Running> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let router = metrics::router(Arc::clone(&state.metrics), state.pool.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
-    Ok(Running {
-        addr,
-        shutdown: tx,
-        task,
-    })
+    }
 }
 
 /// Forgets ended sessions and finished throttle windows every minute, so
