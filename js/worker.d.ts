@@ -41,12 +41,12 @@ export interface ParseResult {
   report: ImportReport;
 }
 
-/** Posted once when the file cannot be parsed (or hcp-kit cannot start: code "InitFailed"). */
+/** Posted once when the file cannot be parsed (or hcp-kit cannot start: code `InitFailed`). */
 export interface ParseError {
   id: number;
   type: "error";
   name: "HcpError" | "Error";
-  code: HcpErrorCode | "InitFailed" | "Internal";
+  code: HcpErrorCode | "Internal";
   message: string;
 }
 

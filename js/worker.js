@@ -31,7 +31,8 @@ self.addEventListener("message", async (event) => {
   if (type !== "parse" && type !== "rejectionsCsv") return;
   const failure = await ready;
   if (failure) {
-    self.postMessage(errorMessage(id, { code: "InitFailed", message: `hcp-kit could not start: ${failure}` }));
+    // init() rejects with an HcpError "InitFailed" that names the fix.
+    self.postMessage(errorMessage(id, failure?.code ? failure : { code: "InitFailed", message: `hcp-kit could not start: ${failure}` }));
     return;
   }
   if (type === "rejectionsCsv") {

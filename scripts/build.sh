@@ -17,6 +17,9 @@ wasm-pack build --target web --release --mode no-install --out-dir pkg --no-pack
 # Kept with its names for twiggy; wasm-opt strips them.
 cp pkg/hcp_kit_bg.wasm "$CARGO_TARGET_DIR/hcp_kit_bg.pre-opt.wasm"
 optimize pkg/hcp_kit_bg.wasm
+# The package's own entry (scripts/write-entries.mjs) wraps the glue.
+mv pkg/hcp_kit.js pkg/hcp_kit_glue.js
+mv pkg/hcp_kit.d.ts pkg/hcp_kit_glue.d.ts
 
 # The import module: only the import, all of it at opt-level 3 (measured: ~30%
 # faster than "z" on the 100k-row benchmark, and no bigger after wasm-opt),
@@ -28,7 +31,9 @@ wasm-pack build --target web --release --mode no-install --out-dir "$IMPORT_OUT"
   --out-name hcp_kit_import --no-pack -- --no-default-features --features import \
   --config 'profile.release.opt-level=3'
 cp "$IMPORT_OUT/hcp_kit_import_bg.wasm" "$CARGO_TARGET_DIR/hcp_kit_import_bg.pre-opt.wasm"
-for f in hcp_kit_import.js hcp_kit_import.d.ts hcp_kit_import_bg.wasm hcp_kit_import_bg.wasm.d.ts; do
+cp "$IMPORT_OUT/hcp_kit_import.js" pkg/hcp_kit_import_glue.js
+cp "$IMPORT_OUT/hcp_kit_import.d.ts" pkg/hcp_kit_import_glue.d.ts
+for f in hcp_kit_import_bg.wasm hcp_kit_import_bg.wasm.d.ts; do
   cp "$IMPORT_OUT/$f" pkg/
 done
 optimize pkg/hcp_kit_import_bg.wasm
@@ -49,13 +54,16 @@ wasm-pack build --target web --release --mode no-install --out-dir "$OWNER_OUT" 
   --out-name hcp_kit_dataowner --no-pack -- --no-default-features --features dataowner \
   --config 'profile.release.package.primefield.opt-level=3' --config 'profile.release.package.crypto-bigint.opt-level=3' --config 'profile.release.package.p256.opt-level=2' --config 'profile.release.package.hpke.opt-level=2'
 cp "$OWNER_OUT/hcp_kit_dataowner_bg.wasm" "$CARGO_TARGET_DIR/hcp_kit_dataowner_bg.pre-opt.wasm"
-for f in hcp_kit_dataowner.js hcp_kit_dataowner.d.ts hcp_kit_dataowner_bg.wasm hcp_kit_dataowner_bg.wasm.d.ts; do
+cp "$OWNER_OUT/hcp_kit_dataowner.js" pkg/hcp_kit_dataowner_glue.js
+cp "$OWNER_OUT/hcp_kit_dataowner.d.ts" pkg/hcp_kit_dataowner_glue.d.ts
+for f in hcp_kit_dataowner_bg.wasm hcp_kit_dataowner_bg.wasm.d.ts; do
   cp "$OWNER_OUT/$f" pkg/
 done
 optimize pkg/hcp_kit_dataowner_bg.wasm
 
-step "package.json, worker and Node entries"
-cp js/worker.js js/worker.d.ts js/node-import.js js/node-dataowner.js pkg/
+step "package.json, entries (init guard, Node, CommonJS) and the worker"
+cp js/worker.js js/worker.d.ts pkg/
+node scripts/write-entries.mjs
 node scripts/write-package-json.mjs
 
 step "size"

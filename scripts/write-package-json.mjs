@@ -10,6 +10,16 @@ const field = (name) => {
   return m[1];
 };
 
+function entry(base, node) {
+  return {
+    node: {
+      import: { types: `./${node}.d.ts`, default: `./${node}.js` },
+      require: { types: `./${node}.d.cts`, default: `./${node}.cjs` },
+    },
+    default: { types: `./${base}.d.ts`, default: `./${base}.js` },
+  };
+}
+
 const manifest = {
   name: "hcp-kit",
   version: field("version"),
@@ -19,37 +29,52 @@ const manifest = {
   repository: { type: "git", url: field("repository") },
   keywords: ["healthcare", "hcp", "icure", "wasm", "p256", "xlsx"],
   type: "module",
-  main: "./hcp_kit.js",
+  main: "./node.cjs",
   module: "./hcp_kit.js",
   types: "./hcp_kit.d.ts",
+  // Node (and Node-targeting bundles) get an entry that reads the .wasm from
+  // disk, as ESM or through `require`; everything else gets the web entry.
+  // No top-level `types`: TypeScript picks the declarations of the branch it
+  // resolves to (the Node ones make initSync's argument optional).
   exports: {
-    ".": { types: "./hcp_kit.d.ts", node: "./node.js", default: "./hcp_kit.js" },
-    "./import": { types: "./hcp_kit_import.d.ts", node: "./node-import.js", default: "./hcp_kit_import.js" },
-    "./dataowner": { types: "./hcp_kit_dataowner.d.ts", node: "./node-dataowner.js", default: "./hcp_kit_dataowner.js" },
-    "./worker": { types: "./worker.d.ts", default: "./worker.js" },
+    ".": entry("hcp_kit", "node"),
+    "./import": entry("hcp_kit_import", "node-import"),
+    "./dataowner": entry("hcp_kit_dataowner", "node-dataowner"),
+    "./worker": {
+      node: {
+        import: { types: "./worker.d.ts", default: "./worker.js" },
+        require: { types: "./worker.d.cts", default: "./worker.cjs" },
+      },
+      default: { types: "./worker.d.ts", default: "./worker.js" },
+    },
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
     "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
     "./hcp_kit_dataowner_bg.wasm": "./hcp_kit_dataowner_bg.wasm",
     "./package.json": "./package.json",
   },
+  // For TypeScript's old `node10` resolution, which ignores `exports`.
+  typesVersions: {
+    "*": {
+      import: ["./hcp_kit_import.d.ts"],
+      dataowner: ["./hcp_kit_dataowner.d.ts"],
+      worker: ["./worker.d.ts"],
+    },
+  },
   files: [
-    "hcp_kit.js",
-    "hcp_kit.d.ts",
-    "hcp_kit_bg.wasm",
-    "hcp_kit_bg.wasm.d.ts",
-    "node.js",
-    "hcp_kit_import.js",
-    "hcp_kit_import.d.ts",
-    "hcp_kit_import_bg.wasm",
-    "hcp_kit_import_bg.wasm.d.ts",
-    "node-import.js",
-    "hcp_kit_dataowner.js",
-    "hcp_kit_dataowner.d.ts",
-    "hcp_kit_dataowner_bg.wasm",
-    "hcp_kit_dataowner_bg.wasm.d.ts",
-    "node-dataowner.js",
+    ...["hcp_kit", "hcp_kit_import", "hcp_kit_dataowner"].flatMap((b) => [
+      `${b}.js`,
+      `${b}.d.ts`,
+      `${b}_glue.js`,
+      `${b}_bg.wasm`,
+      `${b}_bg.wasm.d.ts`,
+    ]),
+    ...["node", "node-import", "node-dataowner"].flatMap((n) => [`${n}.js`, `${n}.d.ts`, `${n}.cjs`, `${n}.d.cts`]),
+    "runtime.js",
+    "globals.d.ts",
     "worker.js",
     "worker.d.ts",
+    "worker.cjs",
+    "worker.d.cts",
     "snippets/",
     "README.md",
     "LICENSE-MIT",
@@ -62,6 +87,7 @@ const manifest = {
 
 const pkg = new URL("pkg/", root);
 writeFileSync(new URL("package.json", pkg), JSON.stringify(manifest, null, 2) + "\n");
-for (const f of ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(new URL(f, root), new URL(f, pkg));
-copyFileSync(new URL("js/node.js", root), new URL("node.js", pkg));
+// The package has its own README (install, inits, bundlers); the repository's is for the project.
+copyFileSync(new URL("js/README.md", root), new URL("README.md", pkg));
+for (const f of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(new URL(f, root), new URL(f, pkg));
 console.log(`pkg/package.json: hcp-kit@${manifest.version}`);

@@ -13,16 +13,34 @@ use crate::error::to_js_error;
 #[wasm_bindgen(typescript_custom_section)]
 const KEYS_TS: &'static str = r#"
 /**
+ * A P-256 JSON Web Key as hcp-kit writes it (`kty` "EC", `crv` "P-256", `x`,
+ * `y`, and `d` for a private key). Declared here rather than taken from the DOM
+ * library so Node-only TypeScript projects need no `dom` lib; it is assignable
+ * to and from WebCrypto's `JsonWebKey`.
+ */
+export interface Jwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  ext?: boolean;
+  key_ops?: string[];
+  alg?: string;
+  use?: string;
+}
+
+/**
  * A P-256 public key as hcp-kit accepts it: SPKI DER hex (the iCure form of
  * `publicKeysP256`), SEC1 point hex, PEM text, SPKI DER or SEC1 bytes, or a JWK.
  */
-export type PublicKeyInput = string | Uint8Array | JsonWebKey;
+export type PublicKeyInput = string | Uint8Array | Jwk;
 
 /**
  * A private key to import: PKCS#8 PEM, base64 PKCS#8 DER, a JWK (object or
  * JSON text) with `d`, or PKCS#8 DER bytes.
  */
-export type PrivateKeyInput = string | Uint8Array | JsonWebKey;
+export type PrivateKeyInput = string | Uint8Array | Jwk;
 
 /** Options for {@link KeyPair.toJson}. */
 export interface KeyPairSaveOptions {
@@ -163,7 +181,7 @@ impl KeyPair {
     }
 
     /// The public key as a JWK (`kty`, `crv`, `x`, `y`).
-    #[wasm_bindgen(js_name = publicKeyJwk, unchecked_return_type = "JsonWebKey")]
+    #[wasm_bindgen(js_name = publicKeyJwk, unchecked_return_type = "Jwk")]
     pub fn public_key_jwk(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.public_key().jwk())
     }
@@ -182,7 +200,7 @@ impl KeyPair {
     }
 
     /// The private key as a JWK with `d` (WebCrypto `importKey("jwk", …)`).
-    #[wasm_bindgen(js_name = exportPrivateKeyJwk, unchecked_return_type = "JsonWebKey")]
+    #[wasm_bindgen(js_name = exportPrivateKeyJwk, unchecked_return_type = "Jwk")]
     pub fn export_private_key_jwk(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.private_jwk())
     }

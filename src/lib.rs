@@ -24,7 +24,6 @@ use wasm_bindgen::prelude::*;
 pub use client::{HcpClient, tokens_of_js};
 #[cfg(feature = "dataowner")]
 pub use dataowner::DataOwner;
-pub use error::is_hcp_error;
 #[cfg(feature = "import")]
 pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
 #[cfg(feature = "keys")]

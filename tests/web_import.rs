@@ -2,7 +2,7 @@
 //! LibreOffice-made fixtures the native tests use.
 #![cfg(all(target_arch = "wasm32", feature = "import"))]
 
-use hcp_kit::{is_hcp_error, parse_import, rejections_csv};
+use hcp_kit::{parse_import, rejections_csv};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -217,4 +217,10 @@ fn progress_arrives_and_a_throwing_callback_cancels() {
         get(&e, "message").as_string().as_deref(),
         Some("stop at 4096")
     );
+}
+
+/// The shape of an `HcpError` (the package's `isHcpError` is plain JS).
+fn is_hcp_error(v: JsValue) -> bool {
+    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "HcpError")
+        && js_sys::Reflect::get(&v, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
 }

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use hcp_kit::{
-    KeyPair, generate_key_pair, import_private_key, inspect_key_pair_file, is_hcp_error,
+    KeyPair, generate_key_pair, import_private_key, inspect_key_pair_file,
     load_key_pair, verify,
 };
 use js_sys::{JSON, Object, Reflect};
@@ -187,9 +187,8 @@ fn as_str(v: &JsValue) -> String {
     v.as_string().unwrap()
 }
 
-#[wasm_bindgen_test]
-fn is_hcp_error_rejects_other_values() {
-    assert!(!is_hcp_error(JsValue::from("HcpError")));
-    assert!(!is_hcp_error(js_sys::Error::new("plain").into()));
-    assert!(!is_hcp_error(JsValue::NULL));
+/// The shape of an `HcpError` (the package's `isHcpError` is plain JS).
+fn is_hcp_error(v: JsValue) -> bool {
+    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "HcpError")
+        && js_sys::Reflect::get(&v, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
 }

@@ -2,9 +2,39 @@
 //! the `code` of a JS `HcpError`, the server into an HTTP status; both rely on
 //! the strings never changing once published.
 
-/// A stable, machine-readable error category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Code {
+/// Declares the codes once: the enum, their strings, the list, and the
+/// TypeScript union the wasm bindings publish (so the `.d.ts` cannot drift).
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident,)+) => {
+        /// A stable, machine-readable error category.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $name,)+
+        }
+
+        impl Code {
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => stringify!($name),)+
+                }
+            }
+
+            /// Every code, for bindings that must publish the full list.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)+];
+
+            /// The `HcpErrorCode` union of the `.d.ts`, with its TSDoc.
+            pub const TYPESCRIPT: &'static str = concat!(
+                "\n/**\n * The stable machine-readable reason of an {@link HcpError}. New codes may be\n",
+                " * added in minor versions; existing ones never change meaning.\n */\n",
+                "export type HcpErrorCode =",
+                $("\n  | \"", stringify!($name), "\"",)+
+                ";\n"
+            );
+        }
+    };
+}
+
+codes! {
     Validation,
     InvalidKey,
     KeyMismatch,
@@ -31,69 +61,12 @@ pub enum Code {
     NotShared,
     KeyMissing,
     Tampered,
-}
-
-impl Code {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Code::Validation => "Validation",
-            Code::InvalidKey => "InvalidKey",
-            Code::KeyMismatch => "KeyMismatch",
-            Code::InvalidFile => "InvalidFile",
-            Code::UnsupportedVersion => "UnsupportedVersion",
-            Code::PassphraseRequired => "PassphraseRequired",
-            Code::WrongPassphrase => "WrongPassphrase",
-            Code::Random => "Random",
-            Code::Empty => "Empty",
-            Code::UnsupportedFormat => "UnsupportedFormat",
-            Code::Encrypted => "Encrypted",
-            Code::TooLarge => "TooLarge",
-            Code::MissingColumns => "MissingColumns",
-            Code::SheetNotFound => "SheetNotFound",
-            Code::Cancelled => "Cancelled",
-            Code::Unauthorized => "Unauthorized",
-            Code::Forbidden => "Forbidden",
-            Code::NotFound => "NotFound",
-            Code::Conflict => "Conflict",
-            Code::RateLimited => "RateLimited",
-            Code::Network => "Network",
-            Code::Timeout => "Timeout",
-            Code::Server => "Server",
-            Code::NotShared => "NotShared",
-            Code::KeyMissing => "KeyMissing",
-            Code::Tampered => "Tampered",
-        }
-    }
-
-    /// Every code, for bindings that must publish the full list (the `.d.ts`).
-    pub const ALL: &'static [Code] = &[
-        Code::Validation,
-        Code::InvalidKey,
-        Code::KeyMismatch,
-        Code::InvalidFile,
-        Code::UnsupportedVersion,
-        Code::PassphraseRequired,
-        Code::WrongPassphrase,
-        Code::Random,
-        Code::Empty,
-        Code::UnsupportedFormat,
-        Code::Encrypted,
-        Code::TooLarge,
-        Code::MissingColumns,
-        Code::SheetNotFound,
-        Code::Cancelled,
-        Code::Unauthorized,
-        Code::Forbidden,
-        Code::NotFound,
-        Code::Conflict,
-        Code::RateLimited,
-        Code::Network,
-        Code::Timeout,
-        Code::Server,
-        Code::NotShared,
-        Code::KeyMissing,
-        Code::Tampered,
-    ];
+    /// A function of a wasm module was called before that module's `init()`
+    /// (thrown by the package's JavaScript entry, which knows the module).
+    NotInitialized,
+    /// A module's `init()` could not load or compile its `.wasm` (a bundler
+    /// left its URL unresolved, a CSP without `'wasm-unsafe-eval'`).
+    InitFailed,
 }
 
 impl core::fmt::Display for Code {
