@@ -191,7 +191,7 @@ async function writeModule(m) {
     `Object.defineProperty(exports, "__esModule", { value: true });`,
     `const esm = require("./${m.node}.js");`,
     `exports.default = esm.default;`,
-    `for (const name of Object.keys(esm)) if (name !== "default") exports[name] = esm[name];`,
+    `for (const name of Object.keys(esm)) if (name !== "default" && name !== "__esModule") exports[name] = esm[name];`,
     ``,
   ].join("\n");
   writeFileSync(new URL(`${m.node}.cjs`, pkg), cjs);
