@@ -33,10 +33,18 @@ function notInitialized(state, name) {
   );
 }
 
-/** A function of the glue that throws `NotInitialized` until the module runs. */
-export function guard(state, name, fn) {
+/**
+ * A function of the glue that fails with `NotInitialized` until the module
+ * runs: it throws, or rejects when it returns a promise (the package's
+ * promise-returning calls never throw).
+ */
+export function guard(state, name, fn, returnsPromise = false) {
   return function (...args) {
-    if (!state.ready) throw notInitialized(state, name);
+    if (!state.ready) {
+      const error = notInitialized(state, name);
+      if (returnsPromise) return Promise.reject(error);
+      throw error;
+    }
     return fn.apply(this, args);
   };
 }
@@ -46,7 +54,7 @@ export function guard(state, name, fn) {
  * A Proxy keeps `instanceof` and the prototype of the glue's own class, which
  * is what the glue returns from every other call.
  */
-export function guardClass(state, name, cls) {
+export function guardClass(state, name, cls, asyncStatics = []) {
   const statics = new Map();
   return new Proxy(cls, {
     construct(target, args, newTarget) {
@@ -58,7 +66,7 @@ export function guardClass(state, name, cls) {
       if (typeof value !== "function" || key === "prototype" || typeof key !== "string") return value;
       let wrapped = statics.get(key);
       if (!wrapped) {
-        wrapped = guard(state, `${name}.${key}`, (...args) => value.apply(target, args));
+        wrapped = guard(state, `${name}.${key}`, (...args) => value.apply(target, args), asyncStatics.includes(key));
         statics.set(key, wrapped);
       }
       return wrapped;

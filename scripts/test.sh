@@ -69,7 +69,10 @@ if pg_url="$(bash scripts/postgres.sh start)"; then
 else
   echo "-- could not start PostgreSQL"; failed=$((failed + 1))
 fi
-run_tests "packaging (npm pack consumer)" node --test tests/packaging/
+run_tests "packaging (npm pack consumer, README examples)" node --test tests/packaging/consumer.test.mjs
+# Every consumer of the package README's table, from the packed tarball (its
+# tools pinned in tests/packaging/package-lock.json, installed once and cached).
+run_tests "packaging (consumer matrix)" node --test --test-concurrency=1 tests/packaging/matrix.test.mjs
 run_tests "HcpClient against hcp-server (Node)" node --test tests/client/
 # Two processes on PostgreSQL behind HAProxy, then one on SQLite: the walk,
 # the shared throttle and sessions, kill -9 and a database restart checked;

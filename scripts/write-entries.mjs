@@ -95,6 +95,14 @@ async function writeModule(m) {
   const names = Object.keys(glue).filter((n) => n !== "default" && n !== "initSync").sort();
   const isClass = (v) => typeof v === "function" && /^class\b/.test(Function.prototype.toString.call(v));
 
+  // Which calls return a promise, from the declarations: those reject instead of throwing.
+  const declarations = readFileSync(glueDts, "utf8");
+  const asyncFunctions = new Set([...declarations.matchAll(/^export function (\w+)\([^\n]*\): Promise</gm)].map((x) => x[1]));
+  const asyncStatics = (cls) => {
+    const block = declarations.split(`export class ${cls} {`)[1]?.split(/\n}\n/)[0] ?? "";
+    return [...block.matchAll(/^ {4}static (\w+)\([^\n]*\): Promise</gm)].map((x) => x[1]);
+  };
+
   const web = [
     HEADER(`wraps ${m.base}_glue.js, wasm-bindgen's output`),
     `import * as glue from "./${m.base}_glue.js";`,
@@ -115,8 +123,8 @@ async function writeModule(m) {
     ``,
     ...names.map((n) =>
       isClass(glue[n])
-        ? `export const ${n} = /* @__PURE__ */ guardClass(state, ${JSON.stringify(n)}, glue.${n});`
-        : `export const ${n} = /* @__PURE__ */ guard(state, ${JSON.stringify(n)}, glue.${n});`,
+        ? `export const ${n} = /* @__PURE__ */ guardClass(state, ${JSON.stringify(n)}, glue.${n}, ${JSON.stringify(asyncStatics(n))});`
+        : `export const ${n} = /* @__PURE__ */ guard(state, ${JSON.stringify(n)}, glue.${n}, ${asyncFunctions.has(n)});`,
     ),
     ``,
   ].join("\n");

@@ -90,7 +90,9 @@ test("the README's data-owner example runs from hcp-kit/dataowner against the de
 
 test("the package ships exactly its files, with an exports map", () => {
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hcp-kit/package.json"), "utf8"));
-  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
+  // Node first (ESM and require, each with its declarations), then the web entry.
+  assert.deepEqual(Object.keys(manifest.exports["."]), ["node", "default"]);
+  assert.deepEqual(Object.keys(manifest.exports["."].node), ["import", "require"]);
   assert.equal(manifest.types, "./hcp_kit.d.ts");
   const files = run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: dir });
   const all = JSON.parse(files)[0].files.map((f) => f.path).sort();
@@ -103,6 +105,7 @@ test("the package ships exactly its files, with an exports map", () => {
     "LICENSE-APACHE",
     "LICENSE-MIT",
     "README.md",
+    "globals.d.ts",
     "hcp_kit.d.ts",
     "hcp_kit.js",
     "hcp_kit_bg.wasm",
@@ -111,14 +114,29 @@ test("the package ships exactly its files, with an exports map", () => {
     "hcp_kit_dataowner.js",
     "hcp_kit_dataowner_bg.wasm",
     "hcp_kit_dataowner_bg.wasm.d.ts",
+    "hcp_kit_dataowner_glue.js",
+    "hcp_kit_glue.js",
     "hcp_kit_import.d.ts",
     "hcp_kit_import.js",
     "hcp_kit_import_bg.wasm",
     "hcp_kit_import_bg.wasm.d.ts",
+    "hcp_kit_import_glue.js",
+    "node-dataowner.cjs",
+    "node-dataowner.d.cts",
+    "node-dataowner.d.ts",
     "node-dataowner.js",
+    "node-import.cjs",
+    "node-import.d.cts",
+    "node-import.d.ts",
     "node-import.js",
+    "node.cjs",
+    "node.d.cts",
+    "node.d.ts",
     "node.js",
     "package.json",
+    "runtime.js",
+    "worker.cjs",
+    "worker.d.cts",
     "worker.d.ts",
     "worker.js",
   ]);

@@ -1,6 +1,7 @@
-// serverExternalPackages: server code (components, route handlers) loads
-// hcp-kit from node_modules through Node, which reads the .wasm from disk;
-// bundled, the .wasm path is rewritten. Client code needs nothing.
+// Server code (server components, route handlers) must load hcp-kit through
+// Node, which reads the .wasm from disk: bundled for the server, the .wasm's
+// path is rewritten (Turbopack: server components; webpack: both) and init()
+// throws an HcpError "InitFailed" that names this setting. Client code needs nothing.
 import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL(process.env.HCP_NEXT_ROOT ?? "../", import.meta.url));
 export default {

@@ -1,14 +1,26 @@
-// Every module's exports before its init: an HcpError that names the init.
+// Every module's exports before its init: an HcpError that names the init;
+// promise-returning calls reject rather than throw.
 import { generateKeyPair, HcpClient, isHcpError } from "hcp-kit";
 import { parseImport } from "hcp-kit/import";
 import { DataOwner } from "hcp-kit/dataowner";
+const describe = (e) => `${isHcpError(e)} ${e.code} ${e.message}`;
 const out = [];
-for (const call of [() => generateKeyPair(), () => new HcpClient({ baseUrl: "http://127.0.0.1:1" }), () => parseImport(new Uint8Array(1)), () => DataOwner.open]) {
+for (const call of [() => generateKeyPair(), () => new HcpClient("http://127.0.0.1:1"), () => parseImport(new Uint8Array(1))]) {
   try {
-    const r = call();
-    out.push(typeof r === "function" ? (() => { try { r(); return "no error"; } catch (e) { return `${isHcpError(e)} ${e.code} ${e.message}`; } })() : "no error");
+    call();
+    out.push("no error");
   } catch (e) {
-    out.push(`${isHcpError(e)} ${e.code} ${e.message}`);
+    out.push(describe(e));
   }
+}
+for (const call of [() => DataOwner.open({ baseUrl: "http://127.0.0.1:1", token: "t" }, "{}"), () => HcpClient.login("http://127.0.0.1:1", "a", "b")]) {
+  let result;
+  try {
+    result = call();
+  } catch (e) {
+    out.push(`threw: ${describe(e)}`);
+    continue;
+  }
+  out.push(await result.then(() => "no error", (e) => `rejected: ${describe(e)}`));
 }
 console.log(JSON.stringify(out));
