@@ -1,6 +1,6 @@
 // hcp-kit as an npm consumer gets it: `npm pack` of pkg/, installed from the
-// tarball into a scratch project, then the README's example run verbatim in
-// Node (ESM), plus `require()` and `initSync()`.
+// tarball into a scratch project, then the package README's examples run
+// verbatim in Node (ESM), plus `require()` and `initSync()`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -23,8 +23,9 @@ before(() => {
 });
 after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
+// The examples of the README the package ships (js/README.md), read from the installed package.
 function readmeExample(heading = "## Use from JavaScript") {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const readme = readFileSync(join(dir, "node_modules/hcp-kit/README.md"), "utf8");
   const section = readme.split(heading)[1] ?? "";
   const block = section.match(/```js\n([\s\S]*?)```/);
   assert.ok(block, `README has a js example under '${heading}'`);
