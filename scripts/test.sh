@@ -57,6 +57,7 @@ run_check "d.ts typed and documented" node scripts/check-dts.mjs pkg/hcp_kit.d.t
 run_check "d.ts typed and documented (import)" node scripts/check-dts.mjs pkg/hcp_kit_import.d.ts
 run_check "d.ts typed and documented (data owners)" node scripts/check-dts.mjs pkg/hcp_kit_dataowner.d.ts
 run_check "tsc --noEmit (strict consumer)" tsc -p tests/ts/tsconfig.json
+run_check "published types agree with the Rust types (ts-rs)" node scripts/check-types.mjs
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120
 run_tests "browser tests (wasm-bindgen-test, headless Chromium)" \

@@ -221,6 +221,7 @@ fn progress_arrives_and_a_throwing_callback_cancels() {
 
 /// The shape of an `HcpError` (the package's `isHcpError` is plain JS).
 fn is_hcp_error(v: JsValue) -> bool {
-    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "HcpError")
+    v.dyn_ref::<js_sys::Error>()
+        .is_some_and(|e| e.name() == "HcpError")
         && js_sys::Reflect::get(&v, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
 }

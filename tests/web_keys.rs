@@ -3,8 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use hcp_kit::{
-    KeyPair, generate_key_pair, import_private_key, inspect_key_pair_file,
-    load_key_pair, verify,
+    KeyPair, generate_key_pair, import_private_key, inspect_key_pair_file, load_key_pair, verify,
 };
 use js_sys::{JSON, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -189,6 +188,7 @@ fn as_str(v: &JsValue) -> String {
 
 /// The shape of an `HcpError` (the package's `isHcpError` is plain JS).
 fn is_hcp_error(v: JsValue) -> bool {
-    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "HcpError")
+    v.dyn_ref::<js_sys::Error>()
+        .is_some_and(|e| e.name() == "HcpError")
         && js_sys::Reflect::get(&v, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
 }

@@ -36,9 +36,25 @@ export interface Hcp {
   parentId?: string;
   /** The user linked to this HCP (people with an email have one). */
   userId?: string;
+  /** When it was soft-deleted, ms since the epoch. */
+  deletionDate?: number;
   addresses: Address[];
   /** P-256 public keys, SPKI DER hex. */
   publicKeysP256: string[];
+  /**
+   * The certificate of each public key, by its fingerprint: each key is
+   * signed by an earlier one (the first by itself), so a key slipped into
+   * `publicKeysP256` is refused by the data owners' module.
+   */
+  keyCertificates?: Record<string, KeyCertificate>;
+}
+
+/** A key's certificate: the fingerprint of the key that signed it and the signature. */
+export interface KeyCertificate {
+  /** Fingerprint of the signing key (the last 32 hex characters of its SPKI hex). */
+  signedBy: string;
+  /** ECDSA P-256 signature, 64-byte `r || s`, base64. */
+  signature: string;
 }
 
 /** A database (iCure group) an administrator may manage. */

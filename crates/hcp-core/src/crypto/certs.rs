@@ -15,6 +15,7 @@ use crate::keys::{KeyPair, PublicKey};
 
 /// A certificate of one key: who signed it (a key fingerprint) and the
 /// ECDSA P-256 signature (64-byte `r || s`, base64).
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyCertificate {

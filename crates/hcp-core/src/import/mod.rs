@@ -26,6 +26,7 @@ use crate::rules::duplicates::{CheckedRow, Known, settle};
 use crate::rules::{Field, PersonInput, RuleContext, validate_person};
 
 /// The formats hcp-kit reads, as detected from the bytes.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
@@ -76,18 +77,23 @@ pub struct ImportOptions {
 }
 
 /// Parse progress, reported every few thousand rows.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Data rows read so far.
+    #[cfg_attr(test, ts(type = "number"))]
     pub rows: u64,
     /// Bytes of input consumed, when the reader knows it (CSV, text, .xlsx;
     /// else 0 until done).
+    #[cfg_attr(test, ts(type = "number"))]
     pub bytes: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub total_bytes: u64,
 }
 
 /// A column of the header row.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ColumnInfo {
     /// 0-based column position.
@@ -97,6 +103,7 @@ pub struct ColumnInfo {
     pub field: Option<Field>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum WarningCode {
     Windows1252,
@@ -106,6 +113,7 @@ pub enum WarningCode {
     NoDataRows,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub code: WarningCode,
@@ -121,15 +129,21 @@ impl Warning {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Stats {
     /// Non-empty data rows (header excluded) = accepted + rejected.
+    #[cfg_attr(test, ts(type = "number"))]
     pub rows: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub accepted: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub rejected: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub bytes: u64,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub format: Format,

@@ -14,17 +14,21 @@ use super::{
 };
 
 /// A row that passed every rule, normalized.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AcceptedRow {
     /// The spreadsheet's own 1-based row number (header counted).
+    #[cfg_attr(test, ts(type = "number"))]
     pub row: u64,
     #[serde(flatten)]
     pub person: Person,
 }
 
 /// A row refused, with its values as typed and every reason.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectedRow {
+    #[cfg_attr(test, ts(type = "number"))]
     pub row: u64,
     /// The row's values as typed.
     pub values: PersonInput,

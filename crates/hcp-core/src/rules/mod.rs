@@ -15,6 +15,7 @@ pub use email::normalize_email;
 pub use phone::{normalize_country_code, normalize_phone};
 
 /// The fields of a person HCP, named as in the iCure JSON and the import report.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
@@ -54,6 +55,7 @@ impl Field {
 }
 
 /// Why a value was refused. The strings are stable (they reach JS and HTTP clients).
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     Required,
@@ -70,6 +72,7 @@ pub enum Reason {
 }
 
 /// One refused value: which field, why, and a sentence for a person.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub field: Field,
@@ -88,6 +91,7 @@ impl Violation {
 }
 
 /// A person as typed (one string per field; empty means absent).
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PersonInput {
@@ -124,6 +128,7 @@ impl PersonInput {
 }
 
 /// A person that passed every rule, in normalized form.
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
