@@ -206,8 +206,9 @@ test("Node require() (CommonJS): initSync() with no argument", () =>
 
 test("every export before its module's init throws HcpError NotInitialized naming the init and its import path", () => {
   const out = JSON.parse(run("node", ["uninitialised.mjs"], { cwd: scratch("node-uninitialised", "node", { src: null }) }));
-  assert.equal(out.length, 5);
-  const [key, client, parse, owner, login] = out;
+  assert.equal(out.length, 6);
+  const [key, client, parse, owner, login, lookalikes] = out;
+  assert.equal(lookalikes, "false,false,false,false,false", "isHcpError: a string, a plain Error, null, no code, not an Error");
   assert.match(key, /^true NotInitialized hcp-kit: generateKeyPair\(\) .*import init from "hcp-kit"; await init\(\);/);
   assert.match(client, /^true NotInitialized hcp-kit: new HcpClient\(\) .*"hcp-kit"/);
   assert.match(parse, /^true NotInitialized hcp-kit: parseImport\(\) .*import initImport from "hcp-kit\/import"; await initImport\(\);/);

@@ -23,4 +23,7 @@ for (const call of [() => DataOwner.open({ baseUrl: "http://127.0.0.1:1", token:
   }
   out.push(await result.then(() => "no error", (e) => `rejected: ${describe(e)}`));
 }
+// isHcpError is plain JavaScript: usable before init, and only for hcp-kit's errors.
+const lookalike = Object.assign(new Error("x"), { name: "HcpError" });
+out.push([isHcpError("HcpError"), isHcpError(new Error("plain")), isHcpError(null), isHcpError(lookalike), isHcpError({ name: "HcpError", code: "X" })].join());
 console.log(JSON.stringify(out));
