@@ -1,6 +1,14 @@
 // Messages of hcp-kit's import worker (`hcp-kit/worker`). The module itself
 // exports nothing: load it with `new Worker(url, { type: "module" })`.
-import type { HcpErrorCode, ImportOptions, ImportReport, RejectedRow } from "./hcp_kit_import.js";
+import type {
+  AcceptedRow,
+  HcpErrorCode,
+  ImportColumn,
+  ImportOptions,
+  ImportReport,
+  RejectedRow,
+  RowValues,
+} from "./hcp_kit_import.js";
 
 /** Sent to the worker. Give either a `File`/`Blob` or the bytes. */
 export interface ParseRequest {
@@ -9,6 +17,38 @@ export interface ParseRequest {
   file?: Blob;
   bytes?: Uint8Array;
   options?: ImportOptions;
+}
+
+/** Sent to the worker: read only the header row (`readHeader`). Give either a `File`/`Blob` or the bytes. */
+export interface HeaderRequest {
+  id: number;
+  type: "header";
+  file?: Blob;
+  bytes?: Uint8Array;
+  options?: ImportOptions;
+}
+
+/** Posted in answer to a {@link HeaderRequest}. */
+export interface HeaderResult {
+  id: number;
+  type: "header";
+  columns: ImportColumn[];
+}
+
+/** Sent to the worker: check rows again after edits (`revalidateRows`). */
+export interface RevalidateRequest {
+  id: number;
+  type: "revalidate";
+  rows: RowValues[];
+  options?: ImportOptions;
+}
+
+/** Posted in answer to a {@link RevalidateRequest}. */
+export interface RevalidateResult {
+  id: number;
+  type: "revalidated";
+  accepted: AcceptedRow[];
+  rejected: RejectedRow[];
 }
 
 /** Sent to the worker: build the rejection report (CSV) of these rows. */
@@ -51,4 +91,7 @@ export interface ParseError {
 }
 
 /** Everything the worker posts back. */
-export type WorkerMessage = ParseProgress | ParseResult | RejectionsCsvResult | ParseError;
+export type WorkerMessage = ParseProgress | ParseResult | HeaderResult | RevalidateResult | RejectionsCsvResult | ParseError;
+
+/** Everything the worker accepts. */
+export type WorkerRequest = ParseRequest | HeaderRequest | RevalidateRequest | RejectionsCsvRequest;

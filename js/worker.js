@@ -4,7 +4,7 @@
 //   w.postMessage({ id: 1, type: "parse", file, options });
 //   w.onmessage = ({ data }) => { /* progress | result | error */ };
 //   cancel: w.terminate(), then start a fresh worker for the next file.
-import init, { parseImport, rejectionsCsv } from "./hcp_kit_import.js";
+import init, { parseImport, readHeader, rejectionsCsv, revalidateRows } from "./hcp_kit_import.js";
 
 // Progress is posted at most this often, however fast rows go by.
 const PROGRESS_EVERY_MS = 50;
@@ -27,17 +27,18 @@ function errorMessage(id, e) {
 }
 
 self.addEventListener("message", async (event) => {
-  const { id, type, file, bytes, options, rejected } = event.data ?? {};
-  if (type !== "parse" && type !== "rejectionsCsv") return;
+  const { id, type, file, bytes, options, rejected, rows } = event.data ?? {};
+  if (!["parse", "rejectionsCsv", "header", "revalidate"].includes(type)) return;
   const failure = await ready;
   if (failure) {
     // init() rejects with an HcpError "InitFailed" that names the fix.
     self.postMessage(errorMessage(id, failure?.code ? failure : { code: "InitFailed", message: `hcp-kit could not start: ${failure}` }));
     return;
   }
-  if (type === "rejectionsCsv") {
+  if (type === "rejectionsCsv" || type === "revalidate") {
     try {
-      self.postMessage({ id, type: "csv", csv: rejectionsCsv(rejected ?? []) });
+      if (type === "rejectionsCsv") self.postMessage({ id, type: "csv", csv: rejectionsCsv(rejected ?? []) });
+      else self.postMessage({ id, type: "revalidated", ...revalidateRows(rows ?? [], options ?? undefined) });
     } catch (e) {
       self.postMessage(errorMessage(id, e));
     }
@@ -45,6 +46,10 @@ self.addEventListener("message", async (event) => {
   }
   try {
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(await file.arrayBuffer());
+    if (type === "header") {
+      self.postMessage({ id, type: "header", columns: readHeader(data, options ?? undefined) });
+      return;
+    }
     let last = -Infinity;
     const report = parseImport(data, options ?? undefined, (p) => {
       const now = performance.now();

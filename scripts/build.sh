@@ -64,6 +64,7 @@ optimize pkg/hcp_kit_dataowner_bg.wasm
 step "package.json, entries (init guard, Node, CommonJS) and the worker"
 cp js/worker.js js/worker.d.ts pkg/
 node scripts/write-entries.mjs
+node scripts/write-templates.mjs
 node scripts/write-package-json.mjs
 
 step "size"

@@ -50,6 +50,8 @@ const manifest = {
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
     "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
     "./hcp_kit_dataowner_bg.wasm": "./hcp_kit_dataowner_bg.wasm",
+    "./templates/hcp-import-template.xlsx": "./templates/hcp-import-template.xlsx",
+    "./templates/hcp-import-template.csv": "./templates/hcp-import-template.csv",
     "./package.json": "./package.json",
   },
   // For TypeScript's old `node10` resolution, which ignores `exports`.
@@ -76,6 +78,7 @@ const manifest = {
     "worker.cjs",
     "worker.d.cts",
     "snippets/",
+    "templates/",
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",

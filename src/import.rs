@@ -6,7 +6,9 @@
 
 use std::ops::ControlFlow;
 
-use hcp_core::import::{self as core, ImportError, ImportOptions, Limits, RejectedRow};
+use hcp_core::import::{
+    self as core, ImportError, ImportOptions, Limits, RejectedRow, TextEncoding,
+};
 use wasm_bindgen::prelude::*;
 
 use hcp_core::rules::{Field, Reason, Violation};
@@ -44,6 +46,31 @@ export interface ImportOptions {
   existingPhones?: string[];
   /** When given, a Parent Organization ID must be one of these. */
   organizationIds?: string[];
+  /**
+   * The encoding of a CSV or text file, when the user chose one (after the
+   * `Windows1252` warning's preview). Detected when absent.
+   */
+  encoding?: "utf-8" | "windows-1252" | "iso-8859-15" | "utf-16";
+  /**
+   * Which column holds each field, by its header as written, when the header
+   * row does not match the fields by itself (see {@link readHeader}).
+   * Fields left out are not read.
+   */
+  mapping?: Partial<Record<HcpField, string | null>>;
+}
+
+/** A row to check again with {@link revalidateRows}. */
+export interface RowValues {
+  /** The spreadsheet's row number. */
+  row: number;
+  /** The values as typed (or as fixed by the user). */
+  values: Partial<PersonValues>;
+}
+
+/** What {@link revalidateRows} answers: every row given, accepted or rejected. */
+export interface RevalidatedRows {
+  accepted: AcceptedRow[];
+  rejected: RejectedRow[];
 }
 
 /** Parse progress. */
@@ -112,6 +139,8 @@ fn import_options(o: &Args) -> Result<ImportOptions, JsValue> {
             "existingEmails",
             "existingPhones",
             "organizationIds",
+            "encoding",
+            "mapping",
         ],
     )?;
     let l = o.object("limits");
@@ -133,7 +162,105 @@ fn import_options(o: &Args) -> Result<ImportOptions, JsValue> {
         existing_emails: o.strings("existingEmails")?.unwrap_or_default(),
         existing_phones: o.strings("existingPhones")?.unwrap_or_default(),
         organization_ids: o.strings("organizationIds")?,
+        encoding: o
+            .str("encoding")?
+            .map(|label| {
+                TextEncoding::from_label(&label).ok_or_else(|| {
+                    to_js_error(ImportError::Validation(format!(
+                        "encoding {label:?}: expected utf-8, windows-1252, iso-8859-15 or utf-16"
+                    )))
+                })
+            })
+            .transpose()?,
+        mapping: column_mapping(&o.object("mapping"), o.value("mapping").is_some())?,
     })
+}
+
+/// `mapping: { firstName: "Prénom", … }`: the header of each field's column.
+fn column_mapping(m: &Args, given: bool) -> Result<Option<[Option<String>; 6]>, JsValue> {
+    if !given {
+        return Ok(None);
+    }
+    m.only(
+        "column mapping",
+        &[
+            "firstName",
+            "lastName",
+            "email",
+            "countryCode",
+            "mobilePhone",
+            "parentId",
+        ],
+    )?;
+    let mut chosen: [Option<String>; 6] = Default::default();
+    for (field, slot) in Field::ALL.into_iter().zip(chosen.iter_mut()) {
+        let key = match field {
+            Field::FirstName => "firstName",
+            Field::LastName => "lastName",
+            Field::Email => "email",
+            Field::CountryCode => "countryCode",
+            Field::MobilePhone => "mobilePhone",
+            Field::ParentId => "parentId",
+        };
+        *slot = m.str(key)?;
+    }
+    Ok(Some(chosen))
+}
+
+/// The header row of a file: its columns and the field each would be
+/// matched to, without reading the data rows (or validating anything). For a
+/// page that shows a column-mapping step when the header does not match.
+///
+/// @example
+/// const columns = readHeader(bytes);
+/// const unmatched = columns.filter((c) => c.field === null);
+#[wasm_bindgen(js_name = readHeader, unchecked_return_type = "ImportColumn[]")]
+pub fn read_header(bytes: &[u8], options: Option<ImportOptionsJs>) -> Result<JsValue, JsValue> {
+    let options = import_options(&Args::of(options))?;
+    let columns = core::read_header(bytes, &options).map_err(to_js_error)?;
+    to_json(&columns)
+}
+
+/// Checks rows again, as the import does (every rule, and duplicates across
+/// all the rows and against `existingEmails`/`existingPhones`), after a user
+/// fixed or dropped rows in a review grid. Give every row still in the
+/// import, accepted ones included, as typed.
+///
+/// @example
+/// const { accepted, rejected } = revalidateRows(rows.map((r) => ({ row: r.row, values: r.values })), options);
+#[wasm_bindgen(js_name = revalidateRows, unchecked_return_type = "RevalidatedRows")]
+pub fn revalidate_rows(
+    #[wasm_bindgen(unchecked_param_type = "RowValues[]")] rows: JsValue,
+    options: Option<ImportOptionsJs>,
+) -> Result<JsValue, JsValue> {
+    let options = import_options(&Args::of(options))?;
+    let bad = |what: &str| to_js_error(ImportError::Validation(format!("rows: {what}")));
+    let rows = Args::new(rows)
+        .items("rows")?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.u32("row")?
+                    .map(u64::from)
+                    .ok_or_else(|| bad("row is missing"))?,
+                r.object("values").person()?,
+            ))
+        })
+        .collect::<Result<Vec<_>, JsValue>>()?;
+    let (accepted, rejected) = core::validate_rows(rows, &options);
+    // A struct, not `json!`: serde_json's `Value` costs the module kilobytes.
+    #[derive(serde::Serialize)]
+    struct Revalidated {
+        accepted: Vec<core::AcceptedRow>,
+        rejected: Vec<RejectedRow>,
+    }
+    to_json(&Revalidated { accepted, rejected })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
+    js_sys::JSON::parse(&json)
 }
 
 /// Parses and validates an HCP import file (.xlsx .xls .xlsb .ods .xml .csv
@@ -152,10 +279,7 @@ pub fn parse_import(
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
-    let report = parse_report(bytes, options, on_progress)?;
-    let json = serde_json::to_string(&report)
-        .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_json(&parse_report(bytes, options, on_progress)?)
 }
 
 /// `parseImport` with the report built property by property through

@@ -25,7 +25,9 @@ pub use client::{HcpClient, tokens_of_js};
 #[cfg(feature = "dataowner")]
 pub use dataowner::DataOwner;
 #[cfg(feature = "import")]
-pub use import::{ImportOptionsJs, ProgressCallback, parse_import, rejections_csv};
+pub use import::{
+    ImportOptionsJs, ProgressCallback, parse_import, read_header, rejections_csv, revalidate_rows,
+};
 #[cfg(feature = "keys")]
 pub use keys::{
     KeyPair, SaveOptionsJs, generate_key_pair, import_private_key, inspect_key_pair_file,

@@ -136,6 +136,8 @@ test("the package ships exactly its files, with an exports map", () => {
     "node.js",
     "package.json",
     "runtime.js",
+    "templates/hcp-import-template.csv",
+    "templates/hcp-import-template.xlsx",
     "worker.cjs",
     "worker.d.cts",
     "worker.d.ts",

@@ -74,6 +74,35 @@ pub struct ImportOptions {
     pub existing_phones: Vec<String>,
     /// When given, a Parent Organization ID must be one of these.
     pub organization_ids: Option<Vec<String>>,
+    /// The encoding of a CSV or text file, when the user chose one (after
+    /// the Windows-1252 warning's preview); detected when `None`.
+    pub encoding: Option<TextEncoding>,
+    /// Which column holds each field, by its header as written (indexed like
+    /// `Field::ALL`), when the user mapped the columns; matched by name when `None`.
+    pub mapping: Option<[Option<String>; 6]>,
+}
+
+/// The encodings a user may choose for a CSV or text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Windows1252,
+    Iso8859_15,
+    /// Little-endian unless the file starts with a big-endian byte-order mark.
+    Utf16,
+}
+
+impl TextEncoding {
+    /// From the WHATWG label a page would use.
+    pub fn from_label(label: &str) -> Option<TextEncoding> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
+            "windows-1252" | "cp1252" => Some(TextEncoding::Windows1252),
+            "iso-8859-15" | "latin-9" | "latin9" => Some(TextEncoding::Iso8859_15),
+            "utf-16" | "utf-16le" | "utf16" => Some(TextEncoding::Utf16),
+            _ => None,
+        }
+    }
 }
 
 /// Parse progress, reported every few thousand rows.
@@ -163,6 +192,10 @@ const PROGRESS_EVERY: u64 = 4096;
 pub(crate) struct RowSink<'a> {
     limits: Limits,
     rules: RuleContext,
+    /// The user's choice of columns, when the header did not speak for itself.
+    chosen: Option<[Option<String>; 6]>,
+    /// Stop after the header row (`read_header`).
+    header_only: bool,
     mapping: Option<header::Mapping>,
     checked: Vec<CheckedRow>,
     warnings: Vec<Warning>,
@@ -202,7 +235,15 @@ impl RowSink<'_> {
             return Ok(());
         }
         let Some(mapping) = &self.mapping else {
-            let mapping = header::map(&cells, &mut self.warnings);
+            let mapping = match &self.chosen {
+                Some(chosen) => header::map_chosen(&cells, chosen, &mut self.warnings)?,
+                None => header::map(&cells, &mut self.warnings),
+            };
+            if self.header_only {
+                self.mapping = Some(mapping);
+                // Not a failure: `read_header` has what it came for.
+                return Err(ImportError::Cancelled);
+            }
             let missing: Vec<&'static str> = [Field::FirstName, Field::LastName, Field::Email]
                 .into_iter()
                 .filter(|f| mapping.by_field[f.index()].is_none())
@@ -254,6 +295,60 @@ pub fn parse_import(
     options: &ImportOptions,
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<ImportReport, ImportError> {
+    let (sink, format, sheet) = read(bytes, options, false, progress)?;
+    finish(sink, format, sheet, options)
+}
+
+/// The rules a row is checked by, from the caller's options.
+fn rule_context(options: &ImportOptions) -> RuleContext {
+    RuleContext {
+        max_chars: options.limits.max_cell_chars,
+        organizations: options.organization_ids.as_ref().map(|ids| {
+            ids.iter()
+                .map(|id| id.trim().to_ascii_lowercase())
+                .collect()
+        }),
+    }
+}
+
+/// Checks rows again after a user edited or dropped some (the review grid):
+/// every rule of the import, and the duplicates across all of them and
+/// against the database's, exactly as `parse_import` settles a file.
+pub fn validate_rows(
+    rows: Vec<(u64, PersonInput)>,
+    options: &ImportOptions,
+) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
+    let rules = rule_context(options);
+    let checked = rows
+        .into_iter()
+        .map(|(row, values)| CheckedRow {
+            row,
+            verdict: validate_person(&values, &rules),
+            values,
+        })
+        .collect();
+    settle(
+        checked,
+        &Known::new(&options.existing_emails, &options.existing_phones),
+    )
+}
+
+/// The header row of a file: its columns, each with the field it would be
+/// matched to (or the user's mapping), without reading the data rows. For a
+/// page that lets the user map the columns before the import.
+pub fn read_header(bytes: &[u8], options: &ImportOptions) -> Result<Vec<ColumnInfo>, ImportError> {
+    let mut progress = |_| ControlFlow::Continue(());
+    let (sink, ..) = read(bytes, options, true, &mut progress)?;
+    sink.mapping.map(|m| m.columns).ok_or(ImportError::Empty)
+}
+
+/// Reads the rows of `bytes` into a sink (the whole file, or only its header).
+fn read<'a>(
+    bytes: &[u8],
+    options: &ImportOptions,
+    header_only: bool,
+    progress: &'a mut dyn FnMut(Progress) -> ControlFlow<()>,
+) -> Result<(RowSink<'a>, Format, Option<String>), ImportError> {
     let limits = options.limits;
     let total_bytes = bytes.len() as u64;
     if total_bytes > limits.max_bytes {
@@ -264,17 +359,12 @@ pub fn parse_import(
         )));
     }
     let format = sniff::sniff(bytes)?;
-    let rules = RuleContext {
-        max_chars: limits.max_cell_chars,
-        organizations: options.organization_ids.as_ref().map(|ids| {
-            ids.iter()
-                .map(|id| id.trim().to_ascii_lowercase())
-                .collect()
-        }),
-    };
+    let rules = rule_context(options);
     let mut sink = RowSink {
         limits,
         rules,
+        chosen: options.mapping.clone(),
+        header_only,
         mapping: None,
         checked: Vec::new(),
         warnings: Vec::new(),
@@ -283,7 +373,24 @@ pub fn parse_import(
         total_bytes,
         progress,
     };
-    let sheet = match format {
+    let sheet = match read_rows(bytes, format, options, &mut sink) {
+        Ok(sheet) => sheet,
+        // The sink stops itself once it has the header, when that is all we want.
+        Err(ImportError::Cancelled) if header_only && sink.mapping.is_some() => None,
+        Err(e) => return Err(e),
+    };
+    Ok((sink, format, sheet))
+}
+
+/// Runs the reader of `format` over the file; the sheet read, for workbooks.
+fn read_rows(
+    bytes: &[u8],
+    format: Format,
+    options: &ImportOptions,
+    sink: &mut RowSink<'_>,
+) -> Result<Option<String>, ImportError> {
+    let limits = options.limits;
+    Ok(match format {
         Format::Csv => {
             if options.sheet.is_some() {
                 return Err(ImportError::Validation(
@@ -291,9 +398,9 @@ pub fn parse_import(
                 ));
             }
             let mut warnings = Vec::new();
-            let text = text::decode(bytes, &mut warnings)?;
+            let text = text::decode_as(bytes, options.encoding, &mut warnings)?;
             sink.warnings.extend(warnings);
-            text::read(&text, &mut sink)?;
+            text::read(&text, sink)?;
             None
         }
         Format::Xml => {
@@ -309,7 +416,7 @@ pub fn parse_import(
                 .get(index)
                 .cloned()
                 .ok_or_else(|| error::invalid("the workbook has no sheet"))?;
-            xml2003::read(bytes, index, &mut sink)?;
+            xml2003::read(bytes, index, sink)?;
             Some(name)
         }
         Format::Xlsx | Format::Xlsb | Format::Ods => {
@@ -318,16 +425,27 @@ pub fn parse_import(
                 bytes,
                 format,
                 options.sheet.as_deref(),
-                &mut sink,
+                sink,
             )?)
         }
         Format::Xls => Some(workbook::read(
             bytes,
             format,
             options.sheet.as_deref(),
-            &mut sink,
+            sink,
         )?),
-    };
+    })
+}
+
+/// The report: duplicates settled across every row, counts and warnings.
+fn finish(
+    mut sink: RowSink<'_>,
+    format: Format,
+    sheet: Option<String>,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let limits = options.limits;
+    let total_bytes = sink.total_bytes;
     if sink.mapping.is_none() {
         return Err(ImportError::Empty);
     }

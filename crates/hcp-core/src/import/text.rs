@@ -3,7 +3,7 @@
 //! shows when it opens the file: one per record, blank lines included.
 
 use super::error::{ImportError, invalid};
-use super::{RowSink, Warning, WarningCode};
+use super::{RowSink, TextEncoding, Warning, WarningCode};
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 const SNIFF_LINES: usize = 20;
@@ -14,6 +14,73 @@ const CP1252_HIGH: [char; 32] = [
     '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
+
+/// ISO-8859-15 differs from Latin-1 in these eight bytes (the euro sign and
+/// the letters French and Finnish lacked).
+const ISO8859_15: [(u8, char); 8] = [
+    (0xA4, '€'),
+    (0xA6, 'Š'),
+    (0xA8, 'š'),
+    (0xB4, 'Ž'),
+    (0xB8, 'ž'),
+    (0xBC, 'Œ'),
+    (0xBD, 'œ'),
+    (0xBE, 'Ÿ'),
+];
+
+/// Decodes `bytes` in the encoding the user chose (after looking at a
+/// preview), or detects it when `None`.
+pub(crate) fn decode_as(
+    bytes: &[u8],
+    encoding: Option<TextEncoding>,
+    warnings: &mut Vec<Warning>,
+) -> Result<String, ImportError> {
+    match encoding {
+        None => decode(bytes, warnings),
+        Some(TextEncoding::Utf8) => {
+            let rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            std::str::from_utf8(rest).map(str::to_owned).map_err(|e| {
+                invalid(format!(
+                    "the file is not UTF-8 (byte {})",
+                    e.valid_up_to() + 1
+                ))
+            })
+        }
+        Some(TextEncoding::Windows1252) => Ok(windows_1252(bytes)),
+        Some(TextEncoding::Iso8859_15) => Ok(bytes
+            .iter()
+            .map(|&b| {
+                ISO8859_15
+                    .iter()
+                    .find(|(byte, _)| *byte == b)
+                    .map_or(char::from(b), |&(_, c)| c)
+            })
+            .collect()),
+        Some(TextEncoding::Utf16) => {
+            if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+                utf16(rest, u16::from_be_bytes)
+            } else {
+                utf16(
+                    bytes.strip_prefix(b"\xFF\xFE").unwrap_or(bytes),
+                    u16::from_le_bytes,
+                )
+            }
+        }
+    }
+}
+
+fn windows_1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_HIGH
+                .get(usize::from(b - 0x80))
+                .copied()
+                .unwrap_or('\u{FFFD}'),
+            _ => char::from(b),
+        })
+        .collect()
+}
 
 /// Decodes `bytes` to text: BOM first (UTF-8, UTF-16LE/BE), then strict
 /// UTF-8, else Windows-1252 with a warning.
@@ -35,16 +102,7 @@ pub(crate) fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String
                 WarningCode::Windows1252,
                 "the file is not UTF-8; it was read as Windows-1252 (Western European). Save it as \"CSV UTF-8\" if accents look wrong",
             ));
-            Ok(bytes
-                .iter()
-                .map(|&b| match b {
-                    0x80..=0x9F => CP1252_HIGH
-                        .get(usize::from(b - 0x80))
-                        .copied()
-                        .unwrap_or('\u{FFFD}'),
-                    _ => char::from(b),
-                })
-                .collect())
+            Ok(windows_1252(bytes))
         }
     }
 }
