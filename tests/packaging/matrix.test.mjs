@@ -250,14 +250,24 @@ test("TypeScript: Node-only (es2022 + @types/node, node16, .mts and .cts), brows
     }
   }));
 
-test("publint --strict and attw (the .wasm entry points excluded) report nothing", () =>
+test("publint --strict and attw (the asset entry points excluded: .wasm, templates) report nothing", () =>
   timed("publint + attw", () => {
     const publint = bin("publint", ["--strict", join(HERE, "node_modules/hcp-kit")], HERE);
     assert.match(publint, /All good!/);
     const tarball = readdirSync(SCRATCH).find((f) => f.endsWith(".tgz"));
     const attw = bin(
       "attw",
-      [join(SCRATCH, tarball), "--format", "ascii", "--exclude-entrypoints", "./hcp_kit_bg.wasm", "./hcp_kit_import_bg.wasm", "./hcp_kit_dataowner_bg.wasm"],
+      [
+        join(SCRATCH, tarball),
+        "--format",
+        "ascii",
+        "--exclude-entrypoints",
+        "./hcp_kit_bg.wasm",
+        "./hcp_kit_import_bg.wasm",
+        "./hcp_kit_dataowner_bg.wasm",
+        "./templates/hcp-import-template.xlsx",
+        "./templates/hcp-import-template.csv",
+      ],
       HERE,
     );
     assert.match(attw, /No problems found/);
