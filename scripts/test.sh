@@ -87,6 +87,7 @@ run_check "fuzz smoke (5 targets x ${FUZZ_SMOKE_SECONDS:-20}s)" bash scripts/fuz
 step "benchmarks (report only)"
 node benches/keygen.mjs || { echo "-- keygen benchmark failed to run"; failed=$((failed + 1)); }
 node benches/import.mjs || { echo "-- import benchmark failed to run"; failed=$((failed + 1)); }
+node benches/import-crossing.mjs || { echo "-- import crossing benchmark failed to run"; failed=$((failed + 1)); }
 node benches/dataowner.mjs || { echo "-- data-owner benchmark failed to run"; failed=$((failed + 1)); }
 cargo run -q --profile server -p hcp-server --example server_bench 100000 \
   || { echo "-- server import benchmark failed to run"; failed=$((failed + 1)); }
