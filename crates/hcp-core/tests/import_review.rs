@@ -223,3 +223,19 @@ fn rows_checked_again_settle_duplicates_across_all_of_them() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].reasons[0].code, Reason::AlreadyExists);
 }
+
+#[test]
+fn the_report_serializes_every_field_by_its_name() {
+    // `ImportReport`'s Serialize is written by hand (rows one call each): its
+    // keys must stay those of the struct, which the TypeScript check compares.
+    let report = parse_with(FRENCH.as_bytes(), &ImportOptions::default()).unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = ["format", "sheet", "columns", "accepted", "rejected", "warnings", "stats"];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    assert_eq!(json["rejected"][0]["row"], 2);
+    assert_eq!(json["stats"]["rows"], 1);
+}

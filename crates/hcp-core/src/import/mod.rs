@@ -173,7 +173,7 @@ pub struct Stats {
 }
 
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     pub format: Format,
     pub sheet: Option<String>,
@@ -182,6 +182,45 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
     pub warnings: Vec<Warning>,
     pub stats: Stats,
+}
+
+// By hand rather than derived: the rows are serialized by one call per row.
+// A browser runs a single long call in its baseline tier throughout (wasm has
+// no on-stack replacement), and the report is serialized once per import.
+impl Serialize for ImportReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut report = s.serialize_struct("ImportReport", 7)?;
+        report.serialize_field("format", &self.format)?;
+        report.serialize_field("sheet", &self.sheet)?;
+        report.serialize_field("columns", &self.columns)?;
+        report.serialize_field("accepted", &RowByRow(&self.accepted))?;
+        report.serialize_field("rejected", &RowByRow(&self.rejected))?;
+        report.serialize_field("warnings", &self.warnings)?;
+        report.serialize_field("stats", &self.stats)?;
+        report.end()
+    }
+}
+
+struct RowByRow<'a, T>(&'a [T]);
+
+impl<T: Serialize> Serialize for RowByRow<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for row in self.0 {
+            one_row(&mut seq, row)?;
+        }
+        seq.end()
+    }
+}
+
+#[inline(never)]
+fn one_row<T: Serialize, Q: serde::ser::SerializeSeq>(
+    seq: &mut Q,
+    row: &T,
+) -> Result<(), Q::Error> {
+    seq.serialize_element(row)
 }
 
 /// How often progress is reported, in rows.

@@ -173,12 +173,61 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(.., d)| d)
 }
 
+/// Records per batch.
+const BATCH: usize = 2048;
+
+/// Where `read` is between two batches.
+struct Walk<'t> {
+    body: &'t [u8],
+    scanned: usize,
+    breaks_before: u64,
+    inner_so_far: u64,
+}
+
+impl Walk<'_> {
+    /// Up to `BATCH` records; `false` at the end of the text.
+    #[inline(never)]
+    fn batch(
+        &mut self,
+        reader: &mut csv::Reader<&[u8]>,
+        record: &mut csv::StringRecord,
+        sink: &mut RowSink<'_>,
+    ) -> Result<bool, ImportError> {
+        let body_bytes = self.body;
+        for _ in 0..BATCH {
+            match reader.read_record(record) {
+                Ok(false) => return Ok(false),
+                Ok(true) => {}
+                Err(e) => return Err(invalid(format!("CSV: {e}"))),
+            }
+            let after = usize::try_from(reader.position().byte())
+                .unwrap_or(body_bytes.len())
+                .min(body_bytes.len());
+            // The reader stops just past the first byte of the record's terminator.
+            let end = match body_bytes.get(after.wrapping_sub(1)) {
+                Some(b'\r' | b'\n') => after - 1,
+                _ => after,
+            };
+            let from = self.scanned.min(end);
+            self.breaks_before += body_bytes
+                .get(from..end)
+                .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count())
+                as u64;
+            self.scanned = self.scanned.max(end);
+            let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+            let row = self.breaks_before + 1 - inner - self.inner_so_far;
+            self.inner_so_far += inner;
+            sink.row(row, record.iter().map(str::to_owned), after as u64)?;
+        }
+        Ok(true)
+    }
+}
+
 pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
     let (delimiter, body) = match sep_line(text) {
         Some((d, rest)) => (d, rest),
         None => (sniff_delimiter(text), text),
     };
-    let mut row;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -189,32 +238,14 @@ pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError
     // the row is derived from the line breaks before the record's end: the
     // physical line, minus the breaks inside quoted fields so far (a
     // spreadsheet shows such a record as one row).
-    let body_bytes = body.as_bytes();
-    let (mut scanned, mut breaks_before, mut inner_so_far) = (0usize, 0u64, 0u64);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(invalid(format!("CSV: {e}"))),
-        }
-        let after = usize::try_from(reader.position().byte())
-            .unwrap_or(body_bytes.len())
-            .min(body_bytes.len());
-        // The reader stops just past the first byte of the record's terminator.
-        let end = match body_bytes.get(after.wrapping_sub(1)) {
-            Some(b'\r' | b'\n') => after - 1,
-            _ => after,
-        };
-        let from = scanned.min(end);
-        breaks_before += body_bytes
-            .get(from..end)
-            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count())
-            as u64;
-        scanned = scanned.max(end);
-        let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
-        row = breaks_before + 1 - inner - inner_so_far;
-        inner_so_far += inner;
-        sink.row(row, record.iter().map(str::to_owned), after as u64)?;
-    }
+    let mut walk = Walk {
+        body: body.as_bytes(),
+        scanned: 0,
+        breaks_before: 0,
+        inner_so_far: 0,
+    };
+    // In batches of records, each a new call: see `Cells::stream` in xlsx.rs
+    // (one call over the whole file stays in the engine's baseline tier).
+    while walk.batch(&mut reader, &mut record, sink)? {}
     Ok(())
 }

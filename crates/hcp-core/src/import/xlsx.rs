@@ -148,46 +148,68 @@ impl Strings {
     }
 
     /// `<si>` items: the text of their `<t>` elements (rich-text runs joined),
-    /// without phonetic guides (`<rPh>`).
+    /// without phonetic guides (`<rPh>`). In batches of tokens, like the
+    /// sheet (see `Cells::stream`): a workbook of 100,000 rows has hundreds
+    /// of thousands of strings, read before the first row.
     fn parse(source: impl Read) -> Result<Strings, ImportError> {
-        let mut s = Strings::default();
+        let mut w = StringsWalk::default();
         let mut tokens = Tokens::new(source);
-        let mut in_t = false;
-        let mut preserve = false;
-        let mut phonetic = false;
-        let mut t = String::new();
-        while let Some(token) = tokens.next()? {
+        while w.batch(&mut tokens)? {}
+        Ok(w.strings)
+    }
+}
+
+/// Where `Strings::parse` is between two batches.
+#[derive(Default)]
+struct StringsWalk {
+    strings: Strings,
+    in_t: bool,
+    preserve: bool,
+    phonetic: bool,
+    t: String,
+}
+
+impl StringsWalk {
+    /// Up to `BATCH` tokens; `false` at the end of the part.
+    #[inline(never)]
+    fn batch<R: Read>(&mut self, tokens: &mut Tokens<R>) -> Result<bool, ImportError> {
+        let s = &mut self.strings;
+        for _ in 0..BATCH {
+            let Some(token) = tokens.next()? else {
+                return Ok(false);
+            };
             match token {
                 Token::Start {
                     name: b"t",
                     attrs,
                     empty: false,
-                } if !phonetic => {
-                    in_t = true;
-                    preserve = attributes(attrs).any(|(k, v)| k == b"space" && v == b"preserve");
-                    t.clear();
+                } if !self.phonetic => {
+                    self.in_t = true;
+                    self.preserve =
+                        attributes(attrs).any(|(k, v)| k == b"space" && v == b"preserve");
+                    self.t.clear();
                 }
                 Token::Start {
                     name: b"rPh",
                     empty: false,
                     ..
-                } => phonetic = true,
+                } => self.phonetic = true,
                 Token::Start {
                     name: b"si",
                     empty: true,
                     ..
                 } => s.ends.push(s.text.len()),
-                Token::Text(x) | Token::CData(x) if in_t => unescape(x, &mut t)?,
-                Token::End { name: b"t" } if in_t => {
-                    in_t = false;
-                    let v = if preserve {
-                        t.as_str()
+                Token::Text(x) | Token::CData(x) if self.in_t => unescape(x, &mut self.t)?,
+                Token::End { name: b"t" } if self.in_t => {
+                    self.in_t = false;
+                    let v = if self.preserve {
+                        self.t.as_str()
                     } else {
-                        t.trim_matches([' ', '\t', '\r', '\n'])
+                        self.t.trim_matches([' ', '\t', '\r', '\n'])
                     };
                     unescape_ooxml(v, &mut s.text);
                 }
-                Token::End { name: b"rPh" } => phonetic = false,
+                Token::End { name: b"rPh" } => self.phonetic = false,
                 Token::End { name: b"si" } => {
                     if s.text.len() > MAX_STRINGS {
                         return Err(ImportError::TooLarge(
@@ -199,7 +221,7 @@ impl Strings {
                 _ => {}
             }
         }
-        Ok(s)
+        Ok(true)
     }
 }
 

@@ -45,6 +45,11 @@ pub struct CheckedRow {
 impl CheckedRow {
     /// The row's email and phone in comparable form, when they are valid,
     /// even if another field of the row is not (its duplicates still matter).
+    // Not inlined, here and in `extra_reasons`: the loops over every row run
+    // once per import, so in a browser they stay in the engine's baseline
+    // tier for the whole call (wasm has no on-stack replacement), while a
+    // function called per row is optimized after the first few thousand.
+    #[inline(never)]
     fn keys(&self) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
         match &self.verdict {
             Ok(p) => (
@@ -160,6 +165,48 @@ fn index_of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) ->
     index
 }
 
+/// The reasons a row gets from the other rows and the database.
+#[inline(never)]
+fn extra_reasons(
+    row: u64,
+    email: Option<&str>,
+    phone: Option<&str>,
+    by_email: &Index<'_>,
+    by_phone: &Index<'_>,
+    known: &Known,
+) -> Vec<Violation> {
+    let mut extra = Vec::new();
+    if let Some(e) = email {
+        if let Some(others) = by_email.get(e).and_then(|r| r.others(row)) {
+            let msg = format!("the same Email Address is on row {others}");
+            extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
+        }
+        if known.emails.contains(e) {
+            let msg = "an HCP or user with this Email Address already exists";
+            extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
+        }
+    }
+    if let Some(p) = phone {
+        if let Some(others) = by_phone.get(p).and_then(|r| r.others(row)) {
+            let msg = format!("the same Mobile Phone is on row {others}");
+            extra.push(Violation::new(
+                Field::MobilePhone,
+                Reason::DuplicateInFile,
+                msg,
+            ));
+        }
+        if known.phones.contains(p) {
+            let msg = "an HCP with this Mobile Phone already exists";
+            extra.push(Violation::new(
+                Field::MobilePhone,
+                Reason::AlreadyExists,
+                msg,
+            ));
+        }
+    }
+    extra
+}
+
 /// Adds the reasons that need every row or the database: the same email or
 /// phone on several rows (each such row is refused and names the others:
 /// nothing says which one is right) or already known. Returns the rows split
@@ -173,36 +220,14 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
         .iter()
         .zip(&keys)
         .map(|(c, (email, phone))| {
-            let mut extra = Vec::new();
-            if let Some(e) = email {
-                if let Some(others) = by_email.get(e.as_ref()).and_then(|r| r.others(c.row)) {
-                    let msg = format!("the same Email Address is on row {others}");
-                    extra.push(Violation::new(Field::Email, Reason::DuplicateInFile, msg));
-                }
-                if known.emails.contains(e.as_ref()) {
-                    let msg = "an HCP or user with this Email Address already exists";
-                    extra.push(Violation::new(Field::Email, Reason::AlreadyExists, msg));
-                }
-            }
-            if let Some(p) = phone {
-                if let Some(others) = by_phone.get(p.as_ref()).and_then(|r| r.others(c.row)) {
-                    let msg = format!("the same Mobile Phone is on row {others}");
-                    extra.push(Violation::new(
-                        Field::MobilePhone,
-                        Reason::DuplicateInFile,
-                        msg,
-                    ));
-                }
-                if known.phones.contains(p.as_ref()) {
-                    let msg = "an HCP with this Mobile Phone already exists";
-                    extra.push(Violation::new(
-                        Field::MobilePhone,
-                        Reason::AlreadyExists,
-                        msg,
-                    ));
-                }
-            }
-            extra
+            extra_reasons(
+                c.row,
+                email.as_deref(),
+                phone.as_deref(),
+                &by_email,
+                &by_phone,
+                known,
+            )
         })
         .collect();
     drop(keys);
