@@ -230,8 +230,15 @@ fn the_report_serializes_every_field_by_its_name() {
     // keys must stay those of the struct, which the TypeScript check compares.
     let report = parse_with(FRENCH.as_bytes(), &ImportOptions::default()).unwrap();
     let json = serde_json::to_value(&report).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut expected = ["format", "sheet", "columns", "accepted", "rejected", "warnings", "stats"];
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = [
+        "format", "sheet", "columns", "accepted", "rejected", "warnings", "stats",
+    ];
     expected.sort_unstable();
     let mut keys = keys;
     keys.sort_unstable();
