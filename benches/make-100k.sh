@@ -37,7 +37,12 @@ if [ ! -s "$OUT/hcp-100k-sheetjs.xlsx" ]; then
   ' "$PWD/node_modules/xlsx" "$OUT/hcp-100k.csv" "$OUT/hcp-100k-sheetjs.xlsx"
 fi
 if [ ! -s "$OUT/hcp-100k-openpyxl.xlsx" ]; then
-  [ -d "$OUT/pydeps/openpyxl" ] || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$OUT/pydeps" openpyxl==3.1.5 et_xmlfile==2.0.0
+  if [ ! -d "$OUT/pydeps/openpyxl" ]; then
+    python3 -m pip --version >/dev/null 2>&1 || as_root apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+    # Into a directory of its own: nothing is installed into the system's Python.
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      --target "$OUT/pydeps" openpyxl==3.1.5 et_xmlfile==2.0.0
+  fi
   PYTHONPATH="$OUT/pydeps" python3 - "$OUT/hcp-100k.csv" "$OUT/hcp-100k-openpyxl.xlsx" <<'PY'
 import csv, sys
 from openpyxl import Workbook
