@@ -128,6 +128,40 @@ pub(crate) struct Mapping {
 
 pub(crate) fn map(cells: &[String], warnings: &mut Vec<Warning>) -> Mapping {
     let mut by_field = [None; 6];
+    // Columns that name a field an earlier column already holds: ignored, but
+    // not "unknown" (their own warning says why).
+    let mut repeated = Vec::new();
+    for (index, header) in cells.iter().enumerate() {
+        let header = header.trim();
+        let Some(f) = field_for(header) else {
+            continue;
+        };
+        if let Some(first) = by_field[f.index()] {
+            warnings.push(Warning::new(
+                WarningCode::DuplicateColumn,
+                format!(
+                    "\"{header}\" (column {}) repeats {} (column {}); the first is used",
+                    index + 1,
+                    f.title(),
+                    first + 1
+                ),
+            ));
+            repeated.push(index);
+        } else {
+            by_field[f.index()] = Some(index);
+        }
+    }
+    describe(cells, by_field, &repeated, warnings)
+}
+
+/// The columns of the header row with the field each holds, and the warning
+/// naming the columns nobody reads (but those in `repeated`).
+fn describe(
+    cells: &[String],
+    by_field: [Option<usize>; 6],
+    repeated: &[usize],
+    warnings: &mut Vec<Warning>,
+) -> Mapping {
     let mut columns = Vec::new();
     let mut unknown = Vec::new();
     for (index, header) in cells.iter().enumerate() {
@@ -135,23 +169,10 @@ pub(crate) fn map(cells: &[String], warnings: &mut Vec<Warning>) -> Mapping {
         if header.is_empty() {
             continue;
         }
-        let mut field = field_for(header);
-        if let Some(f) = field {
-            if let Some(first) = by_field[f.index()] {
-                warnings.push(Warning::new(
-                    WarningCode::DuplicateColumn,
-                    format!(
-                        "\"{header}\" (column {}) repeats {} (column {}); the first is used",
-                        index + 1,
-                        f.title(),
-                        first + 1
-                    ),
-                ));
-                field = None;
-            } else {
-                by_field[f.index()] = Some(index);
-            }
-        } else {
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| by_field[f.index()] == Some(index));
+        if field.is_none() && !repeated.contains(&index) {
             unknown.push(format!("\"{header}\""));
         }
         columns.push(ColumnInfo {
@@ -207,30 +228,5 @@ pub(crate) fn map_chosen(
         }
         by_field[field.index()] = Some(index);
     }
-    let mut columns = Vec::new();
-    let mut unknown = Vec::new();
-    for (index, header) in cells.iter().enumerate() {
-        let header = header.trim();
-        if header.is_empty() {
-            continue;
-        }
-        let field = Field::ALL
-            .into_iter()
-            .find(|f| by_field[f.index()] == Some(index));
-        if field.is_none() {
-            unknown.push(format!("\"{header}\""));
-        }
-        columns.push(ColumnInfo {
-            index,
-            header: header.to_owned(),
-            field,
-        });
-    }
-    if !unknown.is_empty() {
-        warnings.push(Warning::new(
-            WarningCode::UnknownColumns,
-            format!("ignored column(s): {}", unknown.join(", ")),
-        ));
-    }
-    Ok(Mapping { columns, by_field })
+    Ok(describe(cells, by_field, &[], warnings))
 }
