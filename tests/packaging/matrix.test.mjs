@@ -81,6 +81,16 @@ function serve(mounts, { csp } = {}) {
   );
 }
 
+/** Serves `mounts` for the length of `check(url)`. */
+async function whileServed(mounts, check, options) {
+  const server = await serve(mounts, options);
+  try {
+    return await check(server.url);
+  } finally {
+    server.close();
+  }
+}
+
 async function freePort() {
   const s = createServer();
   await new Promise((r) => s.listen(0, "127.0.0.1", r));
@@ -282,12 +292,7 @@ test("Vite build: main thread and worker, one copy of each .wasm", () =>
       const stem = w.replace(".wasm", "");
       assert.equal(wasm.filter((f) => f.includes(stem)).length, 1, `${w} once in ${wasm}`);
     }
-    const server = await serve([["/", join(dir, "dist")]]);
-    try {
-      await assertWorks(server.url);
-    } finally {
-      server.close();
-    }
+    await whileServed([["/", join(dir, "dist")]], assertWorks);
   }));
 
 test("Vite dev server", () =>
@@ -308,12 +313,7 @@ test("webpack 5 (production, no wasm settings)", () =>
     const dir = scratch("webpack", "webpack");
     bin("webpack", ["--config", "webpack.config.js"], dir);
     cpSync(join(TEMPLATES, "shared/index.html"), join(dir, "dist/index.html"));
-    const server = await serve([["/", join(dir, "dist")]]);
-    try {
-      await assertWorks(server.url);
-    } finally {
-      server.close();
-    }
+    await whileServed([["/", join(dir, "dist")]], assertWorks);
   }));
 
 test("esbuild: without the copy step init() fails with InitFailed naming it; with it, it works", () =>
@@ -322,16 +322,13 @@ test("esbuild: without the copy step init() fails with InitFailed naming it; wit
     const dist = join(dir, "dist");
     bin("esbuild", ["src/main.js", "src/hcp.worker.js", "--bundle", "--format=esm", "--outdir=dist", "--log-level=warning"], dir);
     cpSync(join(TEMPLATES, "shared/index.html"), join(dist, "index.html"));
-    const server = await serve([["/", dist]]);
-    try {
-      const { main, worker } = await inBrowser(server.url);
+    await whileServed([["/", dist]], async (url) => {
+      const { main, worker } = await inBrowser(url);
       assert.match(main.error, /^InitFailed: hcp-kit: "hcp-kit(\/import)?" could not load hcp_kit(_import)?_bg\.wasm: .*copy node_modules\/hcp-kit\/hcp_kit(_import)?_bg\.wasm next to your bundle/);
       assert.match(worker.error, /^InitFailed: .*hcp_kit_import_bg\.wasm/);
       copyWasm(dist);
-      await assertWorks(server.url);
-    } finally {
-      server.close();
-    }
+      await assertWorks(url);
+    });
   }));
 
 test("Rollup (node-resolve; worker as a second input; .wasm copied)", () =>
@@ -341,12 +338,7 @@ test("Rollup (node-resolve; worker as a second input; .wasm copied)", () =>
     const dist = join(dir, "dist");
     copyWasm(dist);
     cpSync(join(TEMPLATES, "shared/index.html"), join(dist, "index.html"));
-    const server = await serve([["/", dist]]);
-    try {
-      await assertWorks(server.url);
-    } finally {
-      server.close();
-    }
+    await whileServed([["/", dist]], assertWorks);
   }));
 
 test("a plain page (import map, no tools), and its CSP: 'wasm-unsafe-eval' needed, a clear error without it", () =>
@@ -357,20 +349,16 @@ test("a plain page (import map, no tools), and its CSP: 'wasm-unsafe-eval' neede
       ["/", dir],
     ];
     const csp = (script) => `default-src 'self'; script-src 'self' 'sha256-${importMapHash(dir)}' ${script}; worker-src 'self'; connect-src 'self'`;
-    let server = await serve(mounts, { csp: csp("'wasm-unsafe-eval'") });
-    try {
-      await assertWorks(server.url);
-    } finally {
-      server.close();
-    }
-    server = await serve(mounts, { csp: csp("") });
-    try {
-      const { main, worker } = await inBrowser(server.url);
-      assert.match(main.error, /^InitFailed: .*'wasm-unsafe-eval'/);
-      assert.match(worker.error, /^InitFailed: .*'wasm-unsafe-eval'/);
-    } finally {
-      server.close();
-    }
+    await whileServed(mounts, assertWorks, { csp: csp("'wasm-unsafe-eval'") });
+    await whileServed(
+      mounts,
+      async (url) => {
+        const { main, worker } = await inBrowser(url);
+        assert.match(main.error, /^InitFailed: .*'wasm-unsafe-eval'/);
+        assert.match(worker.error, /^InitFailed: .*'wasm-unsafe-eval'/);
+      },
+      { csp: csp("") },
+    );
   }));
 
 /** The CSP hash of the page's inline import map. */

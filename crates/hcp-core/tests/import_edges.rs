@@ -360,7 +360,11 @@ fn missing_and_unknown_columns() {
     assert!(r.warnings[0].message.contains("\"Notes\""));
     let dup = parse(b"First Name,Last Name,Email,E-mail\nA,B,a@b.de,c@d.de\n").unwrap();
     assert_eq!(dup.warnings[0].code, WarningCode::DuplicateColumn);
-    assert_eq!(dup.warnings.len(), 1, "a repeated column is not also unknown");
+    assert_eq!(
+        dup.warnings.len(),
+        1,
+        "a repeated column is not also unknown"
+    );
     assert_eq!(dup.accepted[0].person.email, "a@b.de");
 }
 

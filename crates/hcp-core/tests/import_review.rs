@@ -15,6 +15,17 @@ fn parse_with(bytes: &[u8], options: &ImportOptions) -> Result<ImportReport, Imp
 
 const FRENCH: &str = "Prénom,Nom,Courriel,Pays,GSM\nZoé,Dupré,zoe@example.fr,FR,06 12 34 56 78\n";
 
+/// The French file read with the user's mapping.
+fn parse_mapped(mapping: [Option<String>; 6]) -> Result<ImportReport, ImportError> {
+    parse_with(
+        FRENCH.as_bytes(),
+        &ImportOptions {
+            mapping: Some(mapping),
+            ..ImportOptions::default()
+        },
+    )
+}
+
 fn french_mapping() -> [Option<String>; 6] {
     ["Prénom", "Nom", "Courriel", "Pays", "GSM", ""]
         .map(|h| Some(h.to_owned()).filter(|h| !h.is_empty()))
@@ -51,14 +62,7 @@ fn a_mapping_reads_the_chosen_columns() {
     // Without it, Pays is ignored and the national number has no country.
     let plain = parse_with(FRENCH.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!(plain.stats.rejected, 1);
-    let mapped = parse_with(
-        FRENCH.as_bytes(),
-        &ImportOptions {
-            mapping: Some(french_mapping()),
-            ..ImportOptions::default()
-        },
-    )
-    .unwrap();
+    let mapped = parse_mapped(french_mapping()).unwrap();
     assert_eq!(mapped.stats.accepted, 1, "{:?}", mapped.rejected);
     assert_eq!(
         mapped.accepted[0].person.phone.as_deref(),
@@ -71,28 +75,14 @@ fn a_mapping_reads_the_chosen_columns() {
 fn a_mapping_that_names_a_missing_column_or_one_column_twice_is_refused() {
     let mut missing = french_mapping();
     missing[3] = Some("Land".into());
-    let e = parse_with(
-        FRENCH.as_bytes(),
-        &ImportOptions {
-            mapping: Some(missing),
-            ..ImportOptions::default()
-        },
-    )
-    .unwrap_err();
+    let e = parse_mapped(missing).unwrap_err();
     assert!(
         matches!(&e, ImportError::Validation(m) if m.contains("\"Land\"")),
         "{e}"
     );
     let mut twice = french_mapping();
     twice[1] = Some("Prénom".into());
-    let e = parse_with(
-        FRENCH.as_bytes(),
-        &ImportOptions {
-            mapping: Some(twice),
-            ..ImportOptions::default()
-        },
-    )
-    .unwrap_err();
+    let e = parse_mapped(twice).unwrap_err();
     assert!(
         matches!(&e, ImportError::Validation(m) if m.contains("both")),
         "{e}"
@@ -100,14 +90,7 @@ fn a_mapping_that_names_a_missing_column_or_one_column_twice_is_refused() {
     // A mapping without a required field: the file cannot be imported.
     let mut no_email = french_mapping();
     no_email[2] = None;
-    let e = parse_with(
-        FRENCH.as_bytes(),
-        &ImportOptions {
-            mapping: Some(no_email),
-            ..ImportOptions::default()
-        },
-    )
-    .unwrap_err();
+    let e = parse_mapped(no_email).unwrap_err();
     assert!(matches!(e, ImportError::MissingColumns(_)), "{e}");
 }
 
