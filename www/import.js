@@ -26,7 +26,8 @@ const mappingKey = (columns) => `hcp-kit.import-mapping:${JSON.stringify(columns
 export function setupImport(ctx) {
   const dialog = $("import-dialog");
   let worker = null;
-  let job = 0;
+  let job = 0; // message ids
+  let session = 0; // one per file picked; a cancel ends it
   let report = null;
   let rejected = []; // browser + server rejections, as rows of the report
   let file = null; // the file being imported, read again after a mapping or an encoding choice
@@ -80,22 +81,38 @@ export function setupImport(ctx) {
     $("import-file").focus();
   }
 
-  /** Picks a file: its header first (a mapping step if it needs one), then the parse. */
+  /**
+   * Picks a file. It is parsed with its header matched by name, which is one
+   * read for most files; a header that does not speak for itself gets the
+   * mapping remembered for it (and a second read) or the mapping step.
+   */
   async function parse(picked) {
     reset();
     clearError();
     file = picked;
-    const myJob = job + 1;
+    const mine = ++session;
+    const current = () => session === mine;
     try {
       parseOptions = { organizationIds: (await ctx.organizations()).map((org) => org.id) };
-      ({ columns } = await ask({ type: "header", file }));
-      if (job !== myJob) return;
+      const first = await parseFile().catch((e) => {
+        if (e?.code === "MissingColumns") return null;
+        throw e;
+      });
+      if (!current()) return;
+      columns = first?.columns ?? (await ask({ type: "header", file })).columns;
+      if (!current()) return;
       const saved = localStorage.getItem(mappingKey(columns));
-      if (saved) parseOptions.mapping = JSON.parse(saved);
-      else if (needsMapping(columns)) return showMapping();
-      await read();
+      if (saved) {
+        parseOptions.mapping = JSON.parse(saved);
+        const again = await parseFile();
+        if (current()) show(again);
+      } else if (!first || needsMapping(columns)) {
+        showMapping();
+      } else {
+        show(first);
+      }
     } catch (e) {
-      if (job === myJob) showError(e);
+      if (current()) showError(e);
     }
   }
 
@@ -135,9 +152,15 @@ export function setupImport(ctx) {
     await attempt(read);
   }
 
-  /** Parses the whole file with the current options (mapping, encoding). */
+  /** Parses the whole file again with the current options (mapping, encoding), and shows it. */
   async function read() {
-    const myJob = job + 1;
+    const mine = session;
+    const r = await parseFile();
+    if (session === mine) show(r);
+  }
+
+  /** The report of the file with the current options, with the progress bar meanwhile. */
+  async function parseFile() {
     $("parse-file").textContent = file.name;
     $("parse-rows").textContent = "0";
     $("parse-progress").value = 0;
@@ -147,18 +170,21 @@ export function setupImport(ctx) {
         $("parse-rows").textContent = String(p.rows);
         if (p.totalBytes) $("parse-progress").value = p.bytes / p.totalBytes;
       });
-      if (job !== myJob) return;
-      report = r;
-      rejected = [...report.rejected];
-      values = new Map();
-      for (const a of report.accepted) values.set(a.row, valuesOf(a));
-      for (const x of report.rejected) values.set(x.row, { ...x.values });
-      gridPage = 0;
-      showEncoding();
-      showPreview();
+      return r;
     } finally {
       $("parse-status").hidden = true;
     }
+  }
+
+  function show(r) {
+    report = r;
+    rejected = [...report.rejected];
+    values = new Map();
+    for (const a of report.accepted) values.set(a.row, valuesOf(a));
+    for (const x of report.rejected) values.set(x.row, { ...x.values });
+    gridPage = 0;
+    showEncoding();
+    showPreview();
   }
 
   /** An accepted row as values the rules accept again (the phone is E.164 already). */
@@ -194,7 +220,7 @@ export function setupImport(ctx) {
     // A parse in wasm cannot be interrupted from outside: end the worker.
     worker?.terminate();
     worker = null;
-    job += 1;
+    session += 1;
     $("parse-status").hidden = true;
     notify("Reading the file was cancelled.");
   }

@@ -176,3 +176,12 @@ test("encoding: a CSV that is not UTF-8 shows its rows as read; ISO-8859-15 make
   assert.equal(await page.textContent("#accepted-table tbody tr td:nth-child(3)"), "Cœur");
   await page.click("#import-dialog [data-close]");
 });
+
+test("a file that cannot be read shows why in the banner", async () => {
+  await pick("empty.csv", "");
+  await page.waitForSelector("#banner:not([hidden])");
+  assert.match(await page.textContent("#banner-text"), /\(Empty\)$/);
+  assert.equal(await page.isHidden("#import-preview"), true);
+  assert.equal(await page.isHidden("#mapping-step"), true);
+  await page.click("#import-dialog [data-close]");
+});
