@@ -366,6 +366,15 @@ pub fn validate_rows(
             values,
         })
         .collect();
+    settle_against(checked, options)
+}
+
+/// Duplicates across the rows and against the database's emails and phones
+/// the caller gave: what a file's rows and rows checked again both go through.
+fn settle_against(
+    checked: Vec<CheckedRow>,
+    options: &ImportOptions,
+) -> (Vec<AcceptedRow>, Vec<RejectedRow>) {
     settle(
         checked,
         &Known::new(&options.existing_emails, &options.existing_phones),
@@ -509,8 +518,7 @@ fn finish(
         return Err(ImportError::Cancelled);
     }
     let columns = sink.mapping.map(|m| m.columns).unwrap_or_default();
-    let known = Known::new(&options.existing_emails, &options.existing_phones);
-    let (accepted, rejected) = settle(sink.checked, &known);
+    let (accepted, rejected) = settle_against(sink.checked, options);
     let stats = Stats {
         rows: sink.rows,
         accepted: accepted.len() as u64,
