@@ -3,7 +3,7 @@
 //! wrongly typed field still gets a clear `Validation` error.
 
 use hcp_core::client::ApiError;
-use hcp_core::rules::PersonInput;
+use hcp_core::rules::{Field, PersonInput};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -143,15 +143,11 @@ impl Args {
 
     /// A person's six fields as typed (absent ones empty).
     pub fn person(&self) -> Result<PersonInput, JsValue> {
-        let field = |k: &str| self.str(k).map(Option::unwrap_or_default);
-        Ok(PersonInput {
-            first_name: field("firstName")?,
-            last_name: field("lastName")?,
-            email: field("email")?,
-            country_code: field("countryCode")?,
-            mobile_phone: field("mobilePhone")?,
-            parent_id: field("parentId")?,
-        })
+        let mut person = PersonInput::default();
+        for field in Field::ALL {
+            *person.get_mut(field) = self.str(field.key())?.unwrap_or_default();
+        }
+        Ok(person)
     }
 
     pub fn database(&self) -> Result<Option<String>, JsValue> {

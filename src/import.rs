@@ -181,28 +181,10 @@ fn column_mapping(m: &Args, given: bool) -> Result<Option<[Option<String>; 6]>, 
     if !given {
         return Ok(None);
     }
-    m.only(
-        "column mapping",
-        &[
-            "firstName",
-            "lastName",
-            "email",
-            "countryCode",
-            "mobilePhone",
-            "parentId",
-        ],
-    )?;
+    m.only("column mapping", &Field::ALL.map(Field::key))?;
     let mut chosen: [Option<String>; 6] = Default::default();
     for (field, slot) in Field::ALL.into_iter().zip(chosen.iter_mut()) {
-        let key = match field {
-            Field::FirstName => "firstName",
-            Field::LastName => "lastName",
-            Field::Email => "email",
-            Field::CountryCode => "countryCode",
-            Field::MobilePhone => "mobilePhone",
-            Field::ParentId => "parentId",
-        };
-        *slot = m.str(key)?;
+        *slot = m.str(field.key())?;
     }
     Ok(Some(chosen))
 }

@@ -229,3 +229,10 @@ fn the_report_serializes_every_field_by_its_name() {
     assert_eq!(json["rejected"][0]["row"], 2);
     assert_eq!(json["stats"]["rows"], 1);
 }
+
+#[test]
+fn a_field_key_is_its_json_name() {
+    for field in Field::ALL {
+        assert_eq!(serde_json::to_value(field).unwrap(), field.key());
+    }
+}

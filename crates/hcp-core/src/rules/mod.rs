@@ -52,6 +52,18 @@ impl Field {
     pub const fn index(self) -> usize {
         self as usize
     }
+
+    /// The field's name in JSON and JavaScript (what serde writes).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Field::FirstName => "firstName",
+            Field::LastName => "lastName",
+            Field::Email => "email",
+            Field::CountryCode => "countryCode",
+            Field::MobilePhone => "mobilePhone",
+            Field::ParentId => "parentId",
+        }
+    }
 }
 
 /// Why a value was refused. The strings are stable (they reach JS and HTTP clients).
