@@ -39,11 +39,15 @@ async function timed(name, fn) {
   }
 }
 
-/** A fresh copy of a consumer's template, with the shared app files in `src`. */
+/**
+ * A fresh copy of a consumer's template (`null`: a consumer that needs no files of its own),
+ * with the shared app files in `src`.
+ */
 function scratch(name, template = name, { src = "src" } = {}) {
   const dir = join(SCRATCH, name);
   rmSync(dir, { recursive: true, force: true });
-  cpSync(join(TEMPLATES, template), dir, { recursive: true });
+  if (template === null) mkdirSync(dir, { recursive: true });
+  else cpSync(join(TEMPLATES, template), dir, { recursive: true });
   if (src !== null) {
     mkdirSync(join(dir, src), { recursive: true });
     for (const f of ["main.js", "hcp.worker.js"]) {
@@ -318,7 +322,7 @@ test("webpack 5 (production, no wasm settings)", () =>
 
 test("esbuild: without the copy step init() fails with InitFailed naming it; with it, it works", () =>
   timed("esbuild", async () => {
-    const dir = scratch("esbuild", "esbuild");
+    const dir = scratch("esbuild", null);
     const dist = join(dir, "dist");
     bin("esbuild", ["src/main.js", "src/hcp.worker.js", "--bundle", "--format=esm", "--outdir=dist", "--log-level=warning"], dir);
     cpSync(join(TEMPLATES, "shared/index.html"), join(dist, "index.html"));
