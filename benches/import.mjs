@@ -19,6 +19,8 @@ import { launchBrowser, ROOT } from "../tests/e2e/harness.mjs";
 
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5);
 const PAGES = Number(process.env.BENCH_IMPORT_PAGES ?? 3);
+// A file name's ending (e.g. "csv") runs that case alone, while working on it.
+const ONLY = process.env.BENCH_IMPORT_ONLY ?? "";
 const files = execFileSync("bash", [join(ROOT, "benches/make-100k.sh")], { encoding: "utf8" }).trim().split("\n");
 const path = (suffix) => files.find((f) => f.endsWith(suffix));
 const version = (pkg) => JSON.parse(readFileSync(join(ROOT, `node_modules/${pkg}/package.json`), "utf8")).version;
@@ -104,7 +106,7 @@ const met = (ok) => (ok ? "met" : "NOT met");
 
 try {
   let header = false;
-  for (const [name, producer, peer] of CASES) {
+  for (const [name, producer, peer] of CASES.filter(([n]) => n.endsWith(ONLY))) {
     const file = path(name);
     const { kit, peer: other } = await compare(name, peer);
     if (!header) {

@@ -173,6 +173,10 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(.., d)| d)
 }
 
+fn line_breaks(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
 /// Records per batch.
 const BATCH: usize = 2048;
 
@@ -209,12 +213,10 @@ impl Walk<'_> {
                 _ => after,
             };
             let from = self.scanned.min(end);
-            self.breaks_before += body_bytes
-                .get(from..end)
-                .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count())
-                as u64;
+            self.breaks_before += body_bytes.get(from..end).map_or(0, line_breaks);
             self.scanned = self.scanned.max(end);
-            let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+            // The fields lie end to end in one buffer.
+            let inner = line_breaks(record.as_byte_record().as_slice());
             let row = self.breaks_before + 1 - inner - self.inner_so_far;
             self.inner_so_far += inner;
             sink.row(row, record.iter().map(str::to_owned), after as u64)?;

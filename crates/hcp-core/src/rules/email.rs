@@ -61,11 +61,10 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
     if domain.is_empty() {
         return Err("no domain after the @");
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return Err("the domain has no dot");
     }
-    for label in &labels {
+    for label in domain.split('.') {
         if label.is_empty() {
             return Err("misplaced dot in the domain");
         }
@@ -79,9 +78,10 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
             return Err("a character that is not allowed in the domain");
         }
     }
-    if labels
-        .last()
-        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    if domain
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err("the domain ends in a number");
     }

@@ -176,7 +176,15 @@ pub fn validate_person(input: &PersonInput, ctx: &RuleContext) -> Result<Person,
     let mut violations = Vec::new();
     for field in Field::ALL {
         let value = input.get(field);
-        if value.chars().count() > ctx.max_chars {
+        // A byte count under the cap needs no character count, and ASCII
+        // (nearly every cell) is checked for controls a byte at a time.
+        let too_long = value.len() > ctx.max_chars && value.chars().count() > ctx.max_chars;
+        let control = if value.is_ascii() {
+            value.bytes().any(|b| b.is_ascii_control())
+        } else {
+            value.chars().any(char::is_control)
+        };
+        if too_long {
             violations.push(Violation::new(
                 field,
                 Reason::TooLong,
@@ -186,7 +194,7 @@ pub fn validate_person(input: &PersonInput, ctx: &RuleContext) -> Result<Person,
                     ctx.max_chars
                 ),
             ));
-        } else if value.chars().any(char::is_control) {
+        } else if control {
             violations.push(Violation::new(
                 field,
                 Reason::ControlCharacter,
