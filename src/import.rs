@@ -261,7 +261,10 @@ pub fn parse_import(
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
-    to_json(&parse_report(bytes, options, on_progress)?)
+    let json = parse_report(bytes, options, on_progress)?
+        .to_json()
+        .map_err(|e| to_js_error(ImportError::Validation(e.to_string())))?;
+    js_sys::JSON::parse(&json)
 }
 
 /// `parseImport` with the report built property by property through

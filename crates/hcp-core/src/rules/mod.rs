@@ -140,9 +140,8 @@ impl PersonInput {
 }
 
 /// A person that passed every rule, in normalized form.
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export, rename_all = "camelCase"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     pub first_name: String,
     pub last_name: String,
@@ -150,6 +149,32 @@ pub struct Person {
     /// E.164, e.g. `+32475123456`.
     pub phone: Option<String>,
     pub parent_id: Option<String>,
+}
+
+impl Person {
+    pub(crate) const FIELDS: usize = 5;
+
+    /// Writes the fields into a struct being serialized: `Person` itself, or
+    /// an accepted row that starts with its row number.
+    pub(crate) fn serialize_fields<S: serde::ser::SerializeStruct>(
+        &self,
+        s: &mut S,
+    ) -> Result<(), S::Error> {
+        s.serialize_field("firstName", &self.first_name)?;
+        s.serialize_field("lastName", &self.last_name)?;
+        s.serialize_field("email", &self.email)?;
+        s.serialize_field("phone", &self.phone)?;
+        s.serialize_field("parentId", &self.parent_id)
+    }
+}
+
+impl Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut person = s.serialize_struct("Person", Person::FIELDS)?;
+        self.serialize_fields(&mut person)?;
+        person.end()
+    }
 }
 
 /// What the rules need beyond the row itself.
