@@ -178,7 +178,7 @@ fn line_breaks(bytes: &[u8]) -> u64 {
 }
 
 /// Records per batch.
-const BATCH: usize = 2048;
+const BATCH: usize = 256;
 
 /// Where `read` is between two batches.
 struct Walk<'t> {

@@ -178,17 +178,26 @@ impl Groups {
             HashMap::with_capacity_and_hasher(n, Default::default());
         let mut rows: Vec<Rows> = Vec::with_capacity(n);
         let of_row = keys
-            .map(|(row, key)| {
-                let next = rows.len();
-                let id = *ids.entry(key?).or_insert(next);
-                match rows.get_mut(id) {
-                    Some(group) => group.add(row),
-                    None => rows.push(Rows::One(row)),
-                }
-                Some(id)
-            })
+            .map(|(row, key)| Some(Groups::add(&mut ids, &mut rows, row, key?)))
             .collect();
         Groups { of_row, rows }
+    }
+
+    // Per row and not inlined, like `CheckedRow::keys`.
+    #[inline(never)]
+    fn add<'a>(
+        ids: &mut HashMap<&'a str, usize, foldhash::fast::RandomState>,
+        rows: &mut Vec<Rows>,
+        row: u64,
+        key: &'a str,
+    ) -> usize {
+        let next = rows.len();
+        let id = *ids.entry(key).or_insert(next);
+        match rows.get_mut(id) {
+            Some(group) => group.add(row),
+            None => rows.push(Rows::One(row)),
+        }
+        id
     }
 
     /// The rows sharing the `i`th row's key, when it has one.
@@ -259,24 +268,35 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
     let mut accepted = Vec::with_capacity(checked.len());
     let mut rejected = Vec::new();
     for (c, extra) in checked.into_iter().zip(extras) {
-        match (c.verdict, extra.is_empty()) {
-            (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
-            (Ok(_), false) => rejected.push(RejectedRow {
-                row: c.row,
-                values: c.values,
-                reasons: extra,
-            }),
-            (Err(mut reasons), _) => {
-                reasons.extend(extra);
-                rejected.push(RejectedRow {
-                    row: c.row,
-                    values: c.values,
-                    reasons,
-                });
-            }
-        }
+        place(c, extra, &mut accepted, &mut rejected);
     }
     (accepted, rejected)
+}
+
+/// Puts a row on its side. Per row and not inlined, like `CheckedRow::keys`.
+#[inline(never)]
+fn place(
+    c: CheckedRow,
+    extra: Vec<Violation>,
+    accepted: &mut Vec<AcceptedRow>,
+    rejected: &mut Vec<RejectedRow>,
+) {
+    match (c.verdict, extra.is_empty()) {
+        (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
+        (Ok(_), false) => rejected.push(RejectedRow {
+            row: c.row,
+            values: c.values,
+            reasons: extra,
+        }),
+        (Err(mut reasons), _) => {
+            reasons.extend(extra);
+            rejected.push(RejectedRow {
+                row: c.row,
+                values: c.values,
+                reasons,
+            });
+        }
+    }
 }
 
 #[cfg(test)]
