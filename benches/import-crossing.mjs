@@ -13,7 +13,8 @@ execFileSync("bash", [join(ROOT, "benches/make-100k.sh")], { encoding: "utf8" })
 
 // The import module plus parseImportObjects (`--features bench`), same settings
 // as scripts/build.sh but no wasm-opt: both crossings run from this one module.
-const benchPkg = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "pkg-bench");
+const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
+const benchPkg = join(TARGET, "pkg-bench");
 execFileSync(
   "wasm-pack",
   ["build", "--target", "web", "--release", "--mode", "no-install", "--out-dir", benchPkg, "--out-name", "hcp_kit_bench", "--no-pack",
@@ -25,7 +26,8 @@ const server = await startServer({
   pkgDir: join(ROOT, "pkg"),
   mounts: [
     ["/pkg-bench/", benchPkg],
-    ["/bench/", join(ROOT, "target/bench")],
+    // Where make-100k.sh wrote the files.
+    ["/bench/", join(TARGET, "bench")],
   ],
 });
 
