@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use hcp_core::client::{ImportRequest, ImportResponse, ServerRowOutcome};
 use hcp_core::model::Hcp;
 use hcp_core::rules::duplicates::{CheckedRow, Known, lookup_keys, settle};
-use hcp_core::rules::{PersonInput, RuleContext, validate_person};
+use hcp_core::rules::{PersonInput, RuleContext, TypedRow, validate_person};
 use sqlx::Row;
 
 use crate::AppState;
@@ -95,7 +95,7 @@ pub async fn import(
             let verdict = validate_person(&values, &rules);
             CheckedRow {
                 row: r.row,
-                values,
+                values: TypedRow::from(&values),
                 verdict,
             }
         })

@@ -23,7 +23,7 @@ pub use report::rejections_csv;
 
 pub use crate::rules::duplicates::{AcceptedRow, RejectedRow};
 use crate::rules::duplicates::{CheckedRow, Known, settle};
-use crate::rules::{Field, PersonInput, RuleContext, validate_person};
+use crate::rules::{Field, PersonInput, RuleContext, TypedRow, validate_person};
 
 /// The formats hcp-kit reads, as detected from the bytes.
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
@@ -307,24 +307,27 @@ impl RowSink<'_> {
     pub(crate) fn row(
         &mut self,
         number: u64,
-        cells: impl IntoIterator<Item = String>,
+        cells: impl IntoIterator<Item = impl AsRef<str>>,
         bytes_done: u64,
     ) -> Result<(), ImportError> {
-        let mut cells: Vec<String> = cells.into_iter().collect();
+        // Borrowed where the reader can lend them (CSV): a row's values are
+        // copied once, into its `TypedRow`.
+        let mut cells: Vec<_> = cells.into_iter().collect();
         if cells.len() > self.limits.max_columns {
             if cells
                 .iter()
                 .skip(self.limits.max_columns)
-                .any(|c| !c.trim().is_empty())
+                .any(|c| !c.as_ref().trim().is_empty())
             {
                 self.ignored_columns = true;
             }
             cells.truncate(self.limits.max_columns);
         }
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return Ok(());
         }
         let Some(mapping) = &self.mapping else {
+            let cells: Vec<String> = cells.iter().map(|c| c.as_ref().to_owned()).collect();
             let mapping = match &self.chosen {
                 Some(chosen) => header::map_chosen(&cells, chosen, &mut self.warnings)?,
                 None => header::map(&cells, &mut self.warnings),
@@ -352,12 +355,11 @@ impl RowSink<'_> {
                 self.limits.max_rows
             )));
         }
-        let mut input = PersonInput::default();
-        for field in Field::ALL {
-            if let Some(value) = mapping.by_field[field.index()].and_then(|i| cells.get_mut(i)) {
-                *input.get_mut(field) = std::mem::take(value);
-            }
-        }
+        let input = TypedRow::new(Field::ALL.map(|field| {
+            mapping.by_field[field.index()]
+                .and_then(|i| cells.get(i))
+                .map_or("", AsRef::as_ref)
+        }));
         let verdict = validate_person(&input, &self.rules);
         self.checked.push(CheckedRow {
             row: number,
@@ -414,7 +416,7 @@ pub fn validate_rows(
         .map(|(row, values)| CheckedRow {
             row,
             verdict: validate_person(&values, &rules),
-            values,
+            values: TypedRow::from(&values),
         })
         .collect();
     settle_against(checked, options)

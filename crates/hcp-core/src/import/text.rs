@@ -2,6 +2,8 @@
 //! line, quoted fields with line breaks. Row numbers are those a spreadsheet
 //! shows when it opens the file: one per record, blank lines included.
 
+use std::borrow::Cow;
+
 use super::error::{ImportError, invalid};
 use super::{RowSink, TextEncoding, Warning, WarningCode};
 
@@ -29,41 +31,45 @@ const ISO8859_15: [(u8, char); 8] = [
 ];
 
 /// Decodes `bytes` in the encoding the user chose (after looking at a
-/// preview), or detects it when `None`.
-pub(crate) fn decode_as(
-    bytes: &[u8],
+/// preview), or detects it when `None`. UTF-8 is borrowed, not copied: the
+/// file's bytes are held for the whole parse anyway.
+pub(crate) fn decode_as<'b>(
+    bytes: &'b [u8],
     encoding: Option<TextEncoding>,
     warnings: &mut Vec<Warning>,
-) -> Result<String, ImportError> {
+) -> Result<Cow<'b, str>, ImportError> {
     match encoding {
         None => decode(bytes, warnings),
         Some(TextEncoding::Utf8) => {
             let rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            std::str::from_utf8(rest).map(str::to_owned).map_err(|e| {
+            std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|e| {
                 invalid(format!(
                     "the file is not UTF-8 (byte {})",
                     e.valid_up_to() + 1
                 ))
             })
         }
-        Some(TextEncoding::Windows1252) => Ok(windows_1252(bytes)),
-        Some(TextEncoding::Iso8859_15) => Ok(bytes
-            .iter()
-            .map(|&b| {
-                ISO8859_15
-                    .iter()
-                    .find(|(byte, _)| *byte == b)
-                    .map_or(char::from(b), |&(_, c)| c)
-            })
-            .collect()),
+        Some(TextEncoding::Windows1252) => Ok(Cow::Owned(windows_1252(bytes))),
+        Some(TextEncoding::Iso8859_15) => Ok(Cow::Owned(
+            bytes
+                .iter()
+                .map(|&b| {
+                    ISO8859_15
+                        .iter()
+                        .find(|(byte, _)| *byte == b)
+                        .map_or(char::from(b), |&(_, c)| c)
+                })
+                .collect(),
+        )),
         Some(TextEncoding::Utf16) => {
             if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-                utf16(rest, u16::from_be_bytes)
+                utf16(rest, u16::from_be_bytes).map(Cow::Owned)
             } else {
                 utf16(
                     bytes.strip_prefix(b"\xFF\xFE").unwrap_or(bytes),
                     u16::from_le_bytes,
                 )
+                .map(Cow::Owned)
             }
         }
     }
@@ -84,25 +90,29 @@ fn windows_1252(bytes: &[u8]) -> String {
 
 /// Decodes `bytes` to text: BOM first (UTF-8, UTF-16LE/BE), then strict
 /// UTF-8, else Windows-1252 with a warning.
-pub(crate) fn decode(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<String, ImportError> {
+pub(crate) fn decode<'b>(
+    bytes: &'b [u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Cow<'b, str>, ImportError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec())
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
             .map_err(|_| invalid("the file says UTF-8 but is not"));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(rest, u16::from_le_bytes);
+        return utf16(rest, u16::from_le_bytes).map(Cow::Owned);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(rest, u16::from_be_bytes);
+        return utf16(rest, u16::from_be_bytes).map(Cow::Owned);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
+        Ok(s) => Ok(Cow::Borrowed(s)),
         Err(_) => {
             warnings.push(Warning::new(
                 WarningCode::Windows1252,
                 "the file is not UTF-8; it was read as Windows-1252 (Western European). Save it as \"CSV UTF-8\" if accents look wrong",
             ));
-            Ok(windows_1252(bytes))
+            Ok(Cow::Owned(windows_1252(bytes)))
         }
     }
 }
@@ -219,7 +229,7 @@ impl Walk<'_> {
             let inner = line_breaks(record.as_byte_record().as_slice());
             let row = self.breaks_before + 1 - inner - self.inner_so_far;
             self.inner_so_far += inner;
-            sink.row(row, record.iter().map(str::to_owned), after as u64)?;
+            sink.row(row, record.iter(), after as u64)?;
         }
         Ok(true)
     }

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Field, Person, PersonInput, Reason, Violation, normalize_country_code, normalize_email,
-    normalize_phone,
+    Field, Person, PersonInput, Reason, TypedRow, Values, Violation, normalize_country_code,
+    normalize_email, normalize_phone,
 };
 
 /// A row that passed every rule, normalized.
@@ -51,7 +51,7 @@ pub struct RejectedRow {
 /// A row after the per-row rules, before the rules that need every row.
 pub struct CheckedRow {
     pub row: u64,
-    pub values: PersonInput,
+    pub values: TypedRow,
     pub verdict: Result<Person, Vec<Violation>>,
 }
 
@@ -70,12 +70,12 @@ impl CheckedRow {
                 p.phone.as_deref().map(Cow::Borrowed),
             ),
             Err(_) => {
-                let email = normalize_email(self.values.email.trim())
+                let email = normalize_email(self.values.value(Field::Email).trim())
                     .ok()
                     .map(|e| Cow::Owned(e.to_lowercase()));
                 let phone = match (
-                    self.values.mobile_phone.trim(),
-                    normalize_country_code(&self.values.country_code),
+                    self.values.value(Field::MobilePhone).trim(),
+                    normalize_country_code(self.values.value(Field::CountryCode)),
                 ) {
                     ("", _) | (_, Err(_)) => None,
                     (raw, Ok(cc)) => normalize_phone(raw, cc).ok().map(Cow::Owned),
@@ -285,14 +285,14 @@ fn place(
         (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
         (Ok(_), false) => rejected.push(RejectedRow {
             row: c.row,
-            values: c.values,
+            values: c.values.to_input(),
             reasons: extra,
         }),
         (Err(mut reasons), _) => {
             reasons.extend(extra);
             rejected.push(RejectedRow {
                 row: c.row,
-                values: c.values,
+                values: c.values.to_input(),
                 reasons,
             });
         }
@@ -315,7 +315,7 @@ mod tests {
         let verdict = validate_person(&values, &RuleContext::default());
         CheckedRow {
             row,
-            values,
+            values: TypedRow::from(&values),
             verdict,
         }
     }
