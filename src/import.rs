@@ -272,7 +272,10 @@ fn report_to_js(report: &core::ImportReport) -> Result<JsValue, JsValue> {
     let list = |key: &str| -> Result<js_sys::Array, JsValue> {
         js_sys::Reflect::get(&object, &key.into())?.dyn_into()
     };
-    let (accepted, rejected) = (list("accepted")?, list("rejected")?);
+    let (accepted, rejected) = (
+        list(core::RowList::Accepted.key())?,
+        list(core::RowList::Rejected.key())?,
+    );
     let push = js_sys::Reflect::get(&accepted, &"push".into())?.dyn_into::<js_sys::Function>()?;
     let mut text = String::new();
     for piece in report.pieces() {

@@ -226,11 +226,13 @@ impl Person {
         &self,
         s: &mut S,
     ) -> Result<(), S::Error> {
-        s.serialize_field("firstName", &self.first_name)?;
-        s.serialize_field("lastName", &self.last_name)?;
-        s.serialize_field("email", &self.email)?;
+        // The names a person is typed with, but for the phone: in E.164 it
+        // is `phone`, where the typed one is `mobilePhone`.
+        s.serialize_field(Field::FirstName.key(), &self.first_name)?;
+        s.serialize_field(Field::LastName.key(), &self.last_name)?;
+        s.serialize_field(Field::Email.key(), &self.email)?;
         s.serialize_field("phone", &self.phone)?;
-        s.serialize_field("parentId", &self.parent_id)
+        s.serialize_field(Field::ParentId.key(), &self.parent_id)
     }
 }
 
