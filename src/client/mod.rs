@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use gloo_net::http::Method;
 use hcp_core::client::{
-    ApiError, ImportBatchProgress, ImportResponse, RetryPolicy, ServerRowOutcome, batch_key,
-    check_new_token, import_batches, merge_import, tokens_of,
+    ApiError, ImportQueue, ImportResponse, RetryPolicy, batch_key, check_new_token, merge_import,
+    tokens_of,
 };
 use hcp_core::import::RejectedRow;
 use hcp_core::model::{Hcp, organization_document, person_document};
@@ -649,53 +649,99 @@ impl HcpClient {
                     .map_err(|e| to_js_error(ApiError::invalid(format!("rejected rows: {e}"))))?,
             };
             let inner = self.inner.clone();
-            Ok(promise(async move {
+            // Rejections stay JS values throughout: a sender's HcpError
+            // passes through `Promise.all` as it is.
+            Ok(future_to_promise(async move {
                 let total = accepted.length() as usize;
-                let batches: Vec<_> = import_batches(total, size).collect();
-                let mut outcomes: Vec<ServerRowOutcome> = Vec::with_capacity(total);
-                for (n, range) in batches.iter().enumerate() {
-                    let rows = accepted.slice(range.start as u32, range.end as u32);
-                    let body = js_sys::JSON::stringify(&rows)
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .ok_or_else(|| ApiError::invalid("accepted rows must be JSON"))?;
-                    let body = format!("{{\"rows\":{body}}}");
-                    let idempotency_key = batch_key(&key, n);
-                    let mut attempt = 0;
-                    let answer = loop {
-                        attempt += 1;
-                        let call = inner
-                            .call(Method::POST, "hcparty", &c, "/import")
-                            .json(body.clone())
-                            .header("Idempotency-Key", idempotency_key.clone());
-                        match inner.http.send_json(call).await {
-                            Ok(v) => break v,
-                            Err(e) => match RetryPolicy::IMPORT.delay_after(attempt, &e) {
-                                Some(ms) => sleep(ms).await,
-                                None => return Err(e),
-                            },
-                        }
-                    };
-                    let answer: ImportResponse =
-                        serde_json::from_value(answer).map_err(ApiError::unexpected)?;
-                    outcomes.extend(answer.rows);
-                    if let Some(f) = &on_progress {
-                        let progress = ImportBatchProgress {
-                            batches_done: n + 1,
-                            batches: batches.len(),
-                            rows_done: range.end,
-                            rows: total,
-                        };
-                        if let Ok(arg) = to_js(&progress) {
-                            let _ = f.call1(&JsValue::NULL, &arg);
-                        }
-                    }
+                let queue = Rc::new(RefCell::new(ImportQueue::new(total, size)));
+                // Each sender is a promise of its own; the first to fail
+                // rejects the import (futures' join would add 4 KB).
+                let c = Rc::new(c);
+                let senders = js_sys::Array::new();
+                for _ in 0..queue.borrow().senders() {
+                    let (inner, c, key) = (inner.clone(), c.clone(), key.clone());
+                    let (accepted, queue) = (accepted.clone(), queue.clone());
+                    let on_progress = on_progress.clone();
+                    senders.push(&promise(async move {
+                        send_batches(&inner, &c, &key, &accepted, &queue, on_progress.as_ref())
+                            .await
+                            .map(|()| JsValue::UNDEFINED)
+                    }));
                 }
+                wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&senders)).await?;
+                let done = std::mem::replace(&mut *queue.borrow_mut(), ImportQueue::new(0, None));
+                let outcomes = done
+                    .into_outcomes()
+                    .ok_or_else(|| ApiError::unexpected("an import batch without an answer"))
+                    .map_err(to_js_error)?;
                 to_js(&merge_import(&rejected, outcomes))
-                    .map_err(|_| ApiError::unexpected("summary"))
+                    .map_err(|_| to_js_error(ApiError::unexpected("summary")))
             }))
         })
     }
+}
+
+/// One of an import's senders: takes the queue's next batch, sends it under
+/// its key (again after a failure a retry can cure), records the answer, and
+/// goes on until the queue is empty or a batch failed for good.
+async fn send_batches(
+    inner: &Rc<Inner>,
+    c: &Common,
+    key: &str,
+    accepted: &js_sys::Array,
+    queue: &RefCell<ImportQueue>,
+    on_progress: Option<&js_sys::Function>,
+) -> Result<(), ApiError> {
+    loop {
+        let Some((n, range)) = queue.borrow_mut().take() else {
+            return Ok(());
+        };
+        let sent = send_batch(inner, c, &batch_key(key, n), accepted, range).await;
+        let answer = match sent {
+            Ok(answer) => answer,
+            Err(e) => {
+                queue.borrow_mut().fail();
+                return Err(e);
+            }
+        };
+        let progress = queue.borrow_mut().answer(n, answer.rows);
+        if let Some(f) = on_progress
+            && let Ok(arg) = to_js(&progress)
+        {
+            let _ = f.call1(&JsValue::NULL, &arg);
+        }
+    }
+}
+
+async fn send_batch(
+    inner: &Rc<Inner>,
+    c: &Common,
+    idempotency_key: &str,
+    accepted: &js_sys::Array,
+    range: std::ops::Range<usize>,
+) -> Result<ImportResponse, ApiError> {
+    let rows = accepted.slice(range.start as u32, range.end as u32);
+    let body = js_sys::JSON::stringify(&rows)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| ApiError::invalid("accepted rows must be JSON"))?;
+    let body = format!("{{\"rows\":{body}}}");
+    let mut attempt = 0;
+    let answer = loop {
+        attempt += 1;
+        let call = inner
+            .call(Method::POST, "hcparty", c, "/import")
+            .json(body.clone())
+            .header("Idempotency-Key", idempotency_key.to_owned());
+        match inner.http.send_json(call).await {
+            Ok(v) => break v,
+            Err(e) => match RetryPolicy::IMPORT.delay_after(attempt, &e) {
+                Some(ms) => sleep(ms).await,
+                None => return Err(e),
+            },
+        }
+    };
+    serde_json::from_value(answer).map_err(ApiError::unexpected)
 }
 
 /// The iCure document for a `NewHcp` from the form.

@@ -208,6 +208,60 @@ fn imports_are_sliced_into_batches_of_the_asked_size_within_the_cap() {
     assert_eq!(import_batches(3, Some(0)).count(), 3);
 }
 
+fn created(row: u64) -> ServerRowOutcome {
+    ServerRowOutcome::Created {
+        row,
+        id: format!("id-{row}"),
+    }
+}
+
+#[test]
+fn batches_in_flight_answer_in_batch_order_whatever_order_they_come_back() {
+    let mut q = ImportQueue::new(25, Some(10));
+    assert_eq!(q.senders(), IMPORT_IN_FLIGHT.min(3));
+    let first = q.take().unwrap();
+    let second = q.take().unwrap();
+    assert_eq!((first, second.clone()), ((0, 0..10), (1, 10..20)));
+    // The second batch answers first: progress counts it, the order stays.
+    let p = q.answer(1, (10..20).map(created).collect());
+    assert_eq!(
+        (p.batches_done, p.batches, p.rows_done, p.rows),
+        (1, 3, 10, 25)
+    );
+    assert_eq!(q.take(), Some((2, 20..25)));
+    q.answer(2, (20..25).map(created).collect());
+    // A batch answered twice (a retried request) is counted once.
+    let p = q.answer(2, Vec::new());
+    assert_eq!((p.batches_done, p.rows_done), (2, 15));
+    q.answer(0, (0..10).map(created).collect());
+    assert_eq!(q.take(), None);
+    let rows: Vec<u64> = q
+        .into_outcomes()
+        .unwrap()
+        .iter()
+        .map(|o| match o {
+            ServerRowOutcome::Created { row, .. } | ServerRowOutcome::Rejected { row, .. } => *row,
+        })
+        .collect();
+    assert_eq!(rows, (0..25).collect::<Vec<_>>());
+}
+
+#[test]
+fn after_a_failed_batch_no_more_are_sent_and_no_summary_is_made() {
+    let mut q = ImportQueue::new(30, Some(10));
+    let _ = q.take();
+    let _ = q.take();
+    q.fail();
+    assert_eq!(q.take(), None, "the third batch is never sent");
+    q.answer(0, (0..10).map(created).collect());
+    assert!(
+        q.into_outcomes().is_none(),
+        "batches 1 and 2 have no answer"
+    );
+    assert_eq!(ImportQueue::new(0, None).senders(), 0);
+    assert_eq!(ImportQueue::new(5, None).senders(), 1);
+}
+
 #[test]
 fn only_transient_failures_are_retried_with_growing_delays() {
     let p = RetryPolicy::IMPORT;

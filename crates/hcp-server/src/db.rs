@@ -40,6 +40,12 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     let pool = AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // No ping before each use: a round trip per statement (three a
+        // request), on top of the one sqlx sends when a connection returns
+        // to the pool. A connection the database dropped fails its statement
+        // (503) and that return ping closes it; the restart test in
+        // scripts/scale.sh sees 200s again within 30 ms of the database.
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {
