@@ -141,18 +141,12 @@ pub fn data_owner(caller: &Caller) -> ApiResult<&str> {
 }
 
 /// Whether the caller may act on database `group_id`: an administrator on
-/// the databases granted to it, a data owner's user on its own.
-pub async fn may_use_database(st: &AppState, caller: &Caller, group_id: &str) -> ApiResult<bool> {
+/// the databases granted to it (`admin_granted`: it has a row in
+/// `admin_groups` for this one), a data owner's user on its own.
+pub fn may_use(caller: &Caller, group_id: &str, admin_granted: bool) -> bool {
     match caller.role {
-        Role::Admin => Ok(sqlx::query(
-            "SELECT 1 AS ok FROM admin_groups WHERE user_id = $1 AND group_id = $2",
-        )
-        .bind(&caller.user_id)
-        .bind(group_id)
-        .fetch_optional(&st.pool)
-        .await?
-        .is_some()),
-        _ => Ok(caller.home_group == group_id),
+        Role::Admin => admin_granted,
+        _ => caller.home_group == group_id,
     }
 }
 
@@ -171,22 +165,22 @@ impl<A: Act> FromRequestParts<AppState> for Authorized<A> {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        let group_id = params
+        let asked = params
             .iter()
             .find(|(k, _)| *k == "groupId")
-            .map(|(_, v)| v.to_owned())
-            .unwrap_or_else(|| caller.home_group.clone());
+            .map(|(_, v)| v.to_owned());
+        let (caller, granted) = Caller::authenticate(parts, state, asked.as_deref()).await?;
+        let group_id = asked.unwrap_or_else(|| caller.home_group.clone());
         if !allows(&caller.role, A::ACTION) {
             return Err(ApiError::Forbidden(format!(
                 "a {} user may not do this",
                 caller.role.kind()
             )));
         }
-        if !may_use_database(state, &caller, &group_id).await? {
+        if !may_use(&caller, &group_id, granted) {
             return Err(ApiError::Forbidden(format!(
                 "no access to database {group_id}"
             )));
