@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, MAX_BULK_BODY_BYTES, PathParams, QueryParams};
 use crate::page::Page;
 use crate::policy::{Authorized, act, check_update_hcp};
-use store::{Filter, NewPerson, new_id, new_rev, rev_generation};
+use store::{Filter, NewPerson, StoredDoc, new_id, new_rev, rev_generation};
 
 pub use crate::page::MAX_PAGE;
 const DEFAULT_PAGE: i64 = 100;
@@ -65,18 +65,22 @@ pub struct ListQuery {
 /// Longest search term, in characters.
 const MAX_SEARCH: usize = 256;
 
-async fn page_of(st: &AppState, filter: Filter<'_>, q: ListQuery) -> ApiResult<Json<Page<Hcp>>> {
+async fn page_of(
+    st: &AppState,
+    filter: Filter<'_>,
+    q: ListQuery,
+) -> ApiResult<Json<Page<StoredDoc>>> {
     let limit = crate::page::limit(q.limit, DEFAULT_PAGE)?;
     let start = q.start_document_id.unwrap_or_default();
     let rows = store::page(&st.pool, &filter, &start, limit).await?;
-    Ok(Json(Page::of(rows, limit, |h| h.id)))
+    Ok(Json(Page::of(rows, limit, |d| Some(d.id))))
 }
 
 pub async fn list(
     State(st): State<AppState>,
     auth: Authorized<act::ReadDirectory>,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page<Hcp>>> {
+) -> ApiResult<Json<Page<StoredDoc>>> {
     let organizations = match q.kind.as_deref() {
         None | Some("") => None,
         Some("person") => Some(false),
@@ -110,7 +114,7 @@ pub async fn children(
     auth: Authorized<act::ReadDirectory>,
     path: PathParams,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page<Hcp>>> {
+) -> ApiResult<Json<Page<StoredDoc>>> {
     let filter = Filter {
         group_id: &auth.group_id,
         search: None,

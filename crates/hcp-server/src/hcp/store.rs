@@ -3,6 +3,8 @@
 
 use hcp_core::model::Hcp;
 use hcp_core::search::Needle;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
 
@@ -28,6 +30,30 @@ pub fn rev_generation(rev: &str) -> u64 {
 fn from_row(row: &AnyRow) -> ApiResult<Hcp> {
     let doc: String = row.try_get("doc")?;
     serde_json::from_str(&doc).map_err(|e| ApiError::Internal(format!("stored document: {e}")))
+}
+
+/// An HCP's document as stored, answered as it is: a page of them is sent
+/// without parsing and writing each again (every one was written by this
+/// server from an `Hcp`, and is checked to be JSON when read).
+#[derive(Debug)]
+pub struct StoredDoc {
+    pub id: String,
+    doc: Box<RawValue>,
+}
+
+impl Serialize for StoredDoc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.doc.serialize(s)
+    }
+}
+
+fn stored_from_row(row: &AnyRow) -> ApiResult<StoredDoc> {
+    let doc = RawValue::from_string(row.try_get("doc")?)
+        .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
+    Ok(StoredDoc {
+        id: row.try_get("id")?,
+        doc,
+    })
 }
 
 fn to_doc(hcp: &Hcp) -> ApiResult<String> {
@@ -83,12 +109,13 @@ pub async fn page(
     filter: &Filter<'_>,
     start: &str,
     limit: i64,
-) -> ApiResult<Vec<Hcp>> {
+) -> ApiResult<Vec<StoredDoc>> {
     // -1 matches both kinds (is_org is 0 or 1).
     let kind = filter.organizations.map(i64::from).unwrap_or(-1);
     let parent = filter.parent_id.unwrap_or("");
     let Some(needle) = &filter.search else {
-        let sql = format!("SELECT h.doc FROM hcps h WHERE {PAGE_WHERE} ORDER BY h.id LIMIT $5");
+        let sql =
+            format!("SELECT h.id, h.doc FROM hcps h WHERE {PAGE_WHERE} ORDER BY h.id LIMIT $5");
         let rows = sqlx::query(&sql)
             .bind(filter.group_id)
             .bind(start)
@@ -97,7 +124,7 @@ pub async fn page(
             .bind(limit + 1)
             .fetch_all(pool)
             .await?;
-        return rows.iter().map(from_row).collect();
+        return rows.iter().map(stored_from_row).collect();
     };
     let needle = match needle {
         Needle::Text(text) => text,
@@ -114,7 +141,7 @@ pub async fn page(
     let rows = if let Some(rowids) = candidates {
         // The `LIKE` again on each row: the index only narrows.
         let sql = format!(
-            "SELECT h.doc FROM json_each($5) c CROSS JOIN hcps h ON h.rowid = c.value \
+            "SELECT h.id, h.doc FROM json_each($5) c CROSS JOIN hcps h ON h.rowid = c.value \
              WHERE {PAGE_WHERE} AND h.search LIKE $6 ESCAPE '\\' ORDER BY h.id LIMIT $7"
         );
         sqlx::query(&sql)
@@ -129,7 +156,7 @@ pub async fn page(
             .await?
     } else {
         let sql = format!(
-            "SELECT h.doc FROM hcps h WHERE {PAGE_WHERE} AND h.search LIKE $5 ESCAPE '\\' \
+            "SELECT h.id, h.doc FROM hcps h WHERE {PAGE_WHERE} AND h.search LIKE $5 ESCAPE '\\' \
              ORDER BY h.id LIMIT $6"
         );
         // PostgreSQL: an unnamed statement is planned with this needle, so
@@ -146,7 +173,7 @@ pub async fn page(
             .fetch_all(pool)
             .await?
     };
-    rows.iter().map(from_row).collect()
+    rows.iter().map(stored_from_row).collect()
 }
 
 /// The HCPs whose mobile number ends with the digits `key` holds reversed:
@@ -157,7 +184,7 @@ async fn phone_page(
     start: &str,
     limit: i64,
     key: &str,
-) -> ApiResult<Vec<Hcp>> {
+) -> ApiResult<Vec<StoredDoc>> {
     let kind = filter.organizations.map(i64::from).unwrap_or(-1);
     let (from, below) = hcp_core::search::phone_key_range(key);
     // SQLite, without statistics, would rather walk the id index (no sort)
@@ -177,7 +204,7 @@ async fn phone_page(
         ("", "$6")
     };
     let sql = format!(
-        "SELECT h.doc FROM hcps h{indexed} WHERE {PAGE_WHERE} AND h.phone_key >= $5{below_sql} \
+        "SELECT h.id, h.doc FROM hcps h{indexed} WHERE {PAGE_WHERE} AND h.phone_key >= $5{below_sql} \
          ORDER BY h.id LIMIT {limit_at}"
     );
     let mut q = sqlx::query(&sql)
@@ -190,7 +217,7 @@ async fn phone_page(
         q = q.bind(below);
     }
     let rows = q.bind(limit + 1).persistent(sqlite).fetch_all(pool).await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(stored_from_row).collect()
 }
 
 /// The rowids (a JSON array) of the texts holding `needle`, from the FTS
