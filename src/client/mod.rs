@@ -619,7 +619,7 @@ impl HcpClient {
         })
     }
 
-    /// Sends the rows the browser accepted, in batches, each under
+    /// Sends the rows the browser accepted, in batches (two in flight), each under
     /// `idempotencyKey/n` (a failed batch is retried under the same key, so
     /// nothing is created twice), and resolves to every row of the file in
     /// exactly one outcome: created, rejected in the browser, or rejected by

@@ -188,7 +188,7 @@ export interface ImportRowsInput {
   rejected?: RejectedRow[];
 }
 
-/** Progress of an import, after each batch. */
+/** Progress of an import, after each answered batch (two are in flight, so they may answer out of order). */
 export interface ImportBatchProgress {
   batchesDone: number;
   batches: number;
