@@ -705,7 +705,7 @@ async fn send_batches(
             }
         };
         let progress = queue.borrow_mut().answer(n, answer.rows);
-        if let Some(f) = on_progress
+        if let (Some(f), Some(progress)) = (on_progress, progress)
             && let Ok(arg) = to_js(&progress)
         {
             let _ = f.call1(&JsValue::NULL, &arg);

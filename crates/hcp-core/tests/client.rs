@@ -223,7 +223,7 @@ fn batches_in_flight_answer_in_batch_order_whatever_order_they_come_back() {
     let second = q.take().unwrap();
     assert_eq!((first, second.clone()), ((0, 0..10), (1, 10..20)));
     // The second batch answers first: progress counts it, the order stays.
-    let p = q.answer(1, (10..20).map(created).collect());
+    let p = q.answer(1, (10..20).map(created).collect()).unwrap();
     assert_eq!(
         (p.batches_done, p.batches, p.rows_done, p.rows),
         (1, 3, 10, 25)
@@ -231,7 +231,7 @@ fn batches_in_flight_answer_in_batch_order_whatever_order_they_come_back() {
     assert_eq!(q.take(), Some((2, 20..25)));
     q.answer(2, (20..25).map(created).collect());
     // A batch answered twice (a retried request) is counted once.
-    let p = q.answer(2, Vec::new());
+    let p = q.answer(2, Vec::new()).unwrap();
     assert_eq!((p.batches_done, p.rows_done), (2, 15));
     q.answer(0, (0..10).map(created).collect());
     assert_eq!(q.take(), None);
@@ -253,7 +253,11 @@ fn after_a_failed_batch_no_more_are_sent_and_no_summary_is_made() {
     let _ = q.take();
     q.fail();
     assert_eq!(q.take(), None, "the third batch is never sent");
-    q.answer(0, (0..10).map(created).collect());
+    assert_eq!(
+        q.answer(0, (0..10).map(created).collect()),
+        None,
+        "a batch answering after the import failed reports no progress"
+    );
     assert!(
         q.into_outcomes().is_none(),
         "batches 1 and 2 have no answer"

@@ -44,7 +44,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
         // request), on top of the one sqlx sends when a connection returns
         // to the pool. A connection the database dropped fails its statement
         // (503) and that return ping closes it; the restart test in
-        // scripts/scale.sh sees 200s again within 30 ms of the database.
+        // scripts/scale.sh sees 200s again within 40 ms of the database.
         .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {

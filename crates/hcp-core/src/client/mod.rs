@@ -276,19 +276,21 @@ impl ImportQueue {
         self.failed = true;
     }
 
-    /// Records the server's answer to batch `n`; the progress after it.
-    pub fn answer(&mut self, n: usize, rows: Vec<ServerRowOutcome>) -> ImportBatchProgress {
+    /// Records the server's answer to batch `n`; the progress to report
+    /// after it, none once a batch failed (the import has rejected already,
+    /// though a batch in flight may still come back).
+    pub fn answer(&mut self, n: usize, rows: Vec<ServerRowOutcome>) -> Option<ImportBatchProgress> {
         if let Some(slot @ None) = self.answers.get_mut(n) {
             *slot = Some(rows);
             self.done += 1;
             self.rows_done += self.batches.get(n).map_or(0, |r| r.len());
         }
-        ImportBatchProgress {
+        (!self.failed).then_some(ImportBatchProgress {
             batches_done: self.done,
             batches: self.batches.len(),
             rows_done: self.rows_done,
             rows: self.rows,
-        }
+        })
     }
 
     /// Every batch's answer in batch order; `None` if one is missing.
