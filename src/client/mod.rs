@@ -669,9 +669,9 @@ impl HcpClient {
                     }));
                 }
                 wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&senders)).await?;
-                let done = std::mem::replace(&mut *queue.borrow_mut(), ImportQueue::new(0, None));
-                let outcomes = done
-                    .into_outcomes()
+                let outcomes = queue
+                    .borrow_mut()
+                    .take_outcomes()
                     .ok_or_else(|| ApiError::unexpected("an import batch without an answer"))
                     .map_err(to_js_error)?;
                 to_js(&merge_import(&rejected, outcomes))

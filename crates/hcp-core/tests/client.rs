@@ -236,7 +236,7 @@ fn batches_in_flight_answer_in_batch_order_whatever_order_they_come_back() {
     q.answer(0, (0..10).map(created).collect());
     assert_eq!(q.take(), None);
     let rows: Vec<u64> = q
-        .into_outcomes()
+        .take_outcomes()
         .unwrap()
         .iter()
         .map(|o| match o {
@@ -259,7 +259,7 @@ fn after_a_failed_batch_no_more_are_sent_and_no_summary_is_made() {
         "a batch answering after the import failed reports no progress"
     );
     assert!(
-        q.into_outcomes().is_none(),
+        q.take_outcomes().is_none(),
         "batches 1 and 2 have no answer"
     );
     assert_eq!(ImportQueue::new(0, None).senders(), 0);

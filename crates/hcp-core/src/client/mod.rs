@@ -234,8 +234,6 @@ pub struct ImportQueue {
     next: usize,
     failed: bool,
     answers: Vec<Option<Vec<ServerRowOutcome>>>,
-    done: usize,
-    rows_done: usize,
     rows: usize,
 }
 
@@ -248,8 +246,6 @@ impl ImportQueue {
             batches,
             next: 0,
             failed: false,
-            done: 0,
-            rows_done: 0,
             rows: total,
         }
     }
@@ -282,21 +278,29 @@ impl ImportQueue {
     pub fn answer(&mut self, n: usize, rows: Vec<ServerRowOutcome>) -> Option<ImportBatchProgress> {
         if let Some(slot @ None) = self.answers.get_mut(n) {
             *slot = Some(rows);
-            self.done += 1;
-            self.rows_done += self.batches.get(n).map_or(0, |r| r.len());
         }
-        (!self.failed).then_some(ImportBatchProgress {
-            batches_done: self.done,
+        if self.failed {
+            return None;
+        }
+        let answered = || {
+            self.batches
+                .iter()
+                .zip(&self.answers)
+                .filter(|(_, a)| a.is_some())
+        };
+        Some(ImportBatchProgress {
+            batches_done: answered().count(),
             batches: self.batches.len(),
-            rows_done: self.rows_done,
+            rows_done: answered().map(|(r, _)| r.len()).sum(),
             rows: self.rows,
         })
     }
 
-    /// Every batch's answer in batch order; `None` if one is missing.
-    pub fn into_outcomes(self) -> Option<Vec<ServerRowOutcome>> {
+    /// Every batch's answer in batch order, taken out of the queue; `None`
+    /// if one is missing.
+    pub fn take_outcomes(&mut self) -> Option<Vec<ServerRowOutcome>> {
         let mut all = Vec::with_capacity(self.rows);
-        for answer in self.answers {
+        for answer in std::mem::take(&mut self.answers) {
             all.extend(answer?);
         }
         Some(all)
