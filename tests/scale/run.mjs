@@ -9,7 +9,8 @@
 // its ratio to COPY; list, get and search at a fixed rate with oha's
 // latency correction, misses and late matches included). Timings are
 // printed, never asserted; errors and wrong answers fail the run.
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { createServer } from "node:net";
 import { mkdtempSync, mkdirSync, writeFileSync, createWriteStream, rmSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -138,13 +139,23 @@ ${servers.map((s) => `  server ${s.name} ${s.url.replace("http://", "")} check`)
   throw new Error("HAProxy did not come up");
 }
 
-function psql(url, sql) {
-  return execFileSync("psql", [url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql], { encoding: "utf8" }).trim();
+// Every child process is awaited, never run synchronously: a blocked event
+// loop cannot see the balancer close an idle keep-alive connection, and the
+// next fetch is then written on that dead socket ("other side closed").
+const execFileAsync = promisify(execFile);
+
+async function psql(url, sql) {
+  return (await execFileAsync("psql", [url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql], { encoding: "utf8" })).stdout.trim();
 }
 
-function pgctl(command) {
-  execFileSync("bash", [join(ROOT, "scripts/postgres.sh"), command], { stdio: "inherit" });
+/** A child with inherited output; rejects unless it exits 0. */
+function run(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
+  return new Promise((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)))));
 }
+
+const pgctl = (command) => run("bash", [join(ROOT, "scripts/postgres.sh"), command]);
 
 // --------------------------------------------------------------- HTTP helpers
 
@@ -199,14 +210,14 @@ function urlFile(name, base, paths) {
 }
 
 /** oha, open loop at `rate`/s with latency correction; its JSON summary. */
-function oha(file, token, { rate = RATE, seconds = SECONDS, connections = 64 } = {}) {
-  const out = execFileSync(
+async function oha(file, token, { rate = RATE, seconds = SECONDS, connections = 64 } = {}) {
+  const { stdout } = await execFileAsync(
     "oha",
     ["-z", `${seconds}s`, "-w", "-q", String(rate), "--latency-correction", "--no-tui", "-c", String(connections), "-t", "10s",
       "--output-format", "json", "-H", `Authorization: Bearer ${token}`, "--urls-from-file", file],
     { encoding: "utf8", maxBuffer: 64 << 20 },
   );
-  return JSON.parse(out);
+  return JSON.parse(stdout);
 }
 
 function ohaAsync(file, token, opts) {
@@ -277,18 +288,18 @@ async function loadRuns(setup, base, sample, token) {
     }
   });
   const search = urlFile(`${setup}-search`, base, searches);
-  report(setup, "list", oha(list, token), 20);
-  report(setup, "get", oha(get, token), 20);
-  report(setup, "search", oha(search, token), 30);
+  report(setup, "list", await oha(list, token), 20);
+  report(setup, "get", await oha(get, token), 20);
+  report(setup, "search", await oha(search, token), 30);
   // Where search holds on this machine, for the operator's sizing.
   const low = Math.round(RATE / 5);
-  report(setup, `search at ${low}/s`, oha(search, token, { rate: low, seconds: Math.max(5, SECONDS / 2) }), 30);
+  report(setup, `search at ${low}/s`, await oha(search, token, { rate: low, seconds: Math.max(5, SECONDS / 2) }), 30);
 }
 
 // ------------------------------------------------------------------ scenario
 
 const pgDb = `${PG_ADMIN.replace(/\/[^/]*$/, "")}/hcp_scale`;
-psql(PG_ADMIN, "CREATE DATABASE hcp_scale");
+await psql(PG_ADMIN, "CREATE DATABASE hcp_scale");
 const ports = await Promise.all(Array.from({ length: 7 }, freePort));
 writeFileSync(join(WORK, "jwt-secret"), Buffer.from(Array.from({ length: 48 }, () => Math.floor(Math.random() * 256))));
 const publicUrl = `http://127.0.0.1:${ports[4]}`;
@@ -301,8 +312,7 @@ log(`two processes on PostgreSQL behind HAProxy at ${lb.url}; logs in ${WORK}`);
 
 try {
   // 1. The HCP tab's walk through the balancer (Chromium, the real page).
-  execFileSync("node", ["--test", join(ROOT, "tests/e2e/hcp-tab.test.mjs")], {
-    stdio: "inherit",
+  await run("node", ["--test", join(ROOT, "tests/e2e/hcp-tab.test.mjs")], {
     env: { ...process.env, HCP_TEST_SERVER_URL: lb.url, HCP_TEST_KEY_FILE: join(WORK, "demo-hcp-keypair.json") },
   });
   log("the HCP tab's walk passed through the balancer");
@@ -337,12 +347,12 @@ try {
   // 4. Import through the balancer, and COPY of the same rows.
   const rows = people(ROWS, { domain: "load.example", phoneBase: 70_000_000 });
   const imported = await timedImport(lb.url, rows, "scale-load", DEMO.group);
-  psql(pgDb, "CREATE TABLE copy_bench (LIKE hcps INCLUDING ALL)");
-  psql(pgDb, `COPY (SELECT * FROM hcps WHERE email LIKE '%@load.example') TO '${PG_DIR}/rows.copy'`);
+  await psql(pgDb, "CREATE TABLE copy_bench (LIKE hcps INCLUDING ALL)");
+  await psql(pgDb, `COPY (SELECT * FROM hcps WHERE email LIKE '%@load.example') TO '${PG_DIR}/rows.copy'`);
   const t0 = performance.now();
-  psql(pgDb, `COPY copy_bench FROM '${PG_DIR}/rows.copy'`);
+  await psql(pgDb, `COPY copy_bench FROM '${PG_DIR}/rows.copy'`);
   const copyRate = Math.round(ROWS / ((performance.now() - t0) / 1000));
-  psql(pgDb, "DROP TABLE copy_bench");
+  await psql(pgDb, "DROP TABLE copy_bench");
   figures.push({ setup: "PostgreSQL, 2 processes", kind: "import", rate: imported.rate, copy: copyRate, ratio: (imported.rate / copyRate).toFixed(2) });
   log(`import of ${ROWS} rows through the balancer: ${imported.rate} rows/s (${imported.seconds.toFixed(2)} s); COPY of the same rows into a table with the same indexes: ${copyRate} rows/s; ratio ${(imported.rate / copyRate).toFixed(2)} (target >= 30000 rows/s: ${imported.rate >= 30000 ? "met" : "MISSED"})`);
 
@@ -351,12 +361,12 @@ try {
   // measures the database as it stays, not whether autovacuum's pass
   // happened to fall inside the 30 s of one measurement.
   const v0 = performance.now();
-  psql(pgDb, "VACUUM (ANALYZE) hcps, users");
+  await psql(pgDb, "VACUUM (ANALYZE) hcps, users");
   log(`VACUUM (ANALYZE) after the import: ${Math.round(performance.now() - v0)} ms`);
 
   // 5. Load on two processes and PostgreSQL.
   const token = (await login(lb.url, DEMO.login, DEMO.password)).body.token;
-  const sample = { ids: psql(pgDb, `SELECT id FROM hcps WHERE group_id = '${DEMO.group}' ORDER BY random() LIMIT 2000`).split("\n"), rows: ROWS };
+  const sample = { ids: (await psql(pgDb, `SELECT id FROM hcps WHERE group_id = '${DEMO.group}' ORDER BY random() LIMIT 2000`)).split("\n"), rows: ROWS };
   await loadRuns("PostgreSQL, 2 processes", lb.url, sample, token);
 
   // 6. kill -9 of one process during an import, then every batch again
@@ -385,7 +395,7 @@ try {
   log("every batch again, under the same keys");
   const again = await client.importRows({ accepted: killRows }, { idempotencyKey: "scale-kill", batchSize: BATCH, database: DEMO.other });
   assert.equal(again.created, ROWS, "every batch answered, under the same keys");
-  const [count, distinct, users] = psql(pgDb, "SELECT count(*), count(DISTINCT email), (SELECT count(*) FROM users WHERE login LIKE '%@kill.example') FROM hcps WHERE email LIKE '%@kill.example'").split("|").map(Number);
+  const [count, distinct, users] = (await psql(pgDb, "SELECT count(*), count(DISTINCT email), (SELECT count(*) FROM users WHERE login LIKE '%@kill.example') FROM hcps WHERE email LIKE '%@kill.example'")).split("|").map(Number);
   assert.deepEqual([count, distinct, users], [ROWS, ROWS, ROWS], "every row exactly once, with its user");
   log(`after kill -9 and the retry of every batch: ${count} HCPs, ${distinct} distinct, ${users} users (exactly once)`);
 
@@ -393,13 +403,13 @@ try {
   const getFile = join(WORK, "PostgreSQL-2-processes-get.urls");
   const during = ohaAsync(getFile, token, { rate: 200, seconds: 12 });
   await sleep(3000);
-  pgctl("halt");
+  await pgctl("halt");
   const down = performance.now();
   await sleep(1500);
   const direct = await Promise.all([a, b].map((p) => api(p.url, `/rest/v2/hcparty/${sample.ids[0]}`, { token })));
   const ready = await Promise.all([a, b].map((p) => fetch(`${p.url}/ready`).then((r) => r.status)));
   await sleep(2000);
-  pgctl("resume");
+  await pgctl("resume");
   const up = performance.now();
   let recovered = null;
   for (let i = 0; i < 200 && recovered === null; i++) {
