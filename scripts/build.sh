@@ -32,6 +32,8 @@ wasm-pack build --target web --release --mode no-install --out-dir "$IMPORT_OUT"
   --config 'profile.release.opt-level=3'
 cp "$IMPORT_OUT/hcp_kit_import_bg.wasm" "$CARGO_TARGET_DIR/hcp_kit_import_bg.pre-opt.wasm"
 cp "$IMPORT_OUT/hcp_kit_import.js" pkg/hcp_kit_import_glue.js
+# Its JS snippets (file modules, named by path: no clash with the main one's).
+mkdir -p pkg/snippets && cp -r "$IMPORT_OUT/snippets/." pkg/snippets/
 cp "$IMPORT_OUT/hcp_kit_import.d.ts" pkg/hcp_kit_import_glue.d.ts
 for f in hcp_kit_import_bg.wasm hcp_kit_import_bg.wasm.d.ts; do
   cp "$IMPORT_OUT/$f" pkg/

@@ -278,16 +278,49 @@ fn report_to_js(report: &core::ImportReport) -> Result<JsValue, JsValue> {
     );
     let push = js_sys::Reflect::get(&accepted, &"push".into())?.dyn_into::<js_sys::Function>()?;
     let mut text = String::new();
+    let mut columns = core::AcceptedColumns::default();
     for piece in report.pieces() {
-        let to = match piece.0 {
-            core::RowList::Accepted => &accepted,
-            core::RowList::Rejected => &rejected,
-        };
-        report.piece_json(piece, &mut text).map_err(json_error)?;
-        let rows = js_sys::JSON::parse(&text)?.dyn_into::<js_sys::Array>()?;
-        push.apply(to, &rows)?;
+        match piece.0 {
+            core::RowList::Accepted => {
+                report
+                    .accepted_columns(piece.1, &mut columns)
+                    .ok_or_else(|| {
+                        to_js_error(ImportError::TooLarge(
+                            "the accepted rows are too large to hand over".into(),
+                        ))
+                    })?;
+                append_accepted_rows(
+                    &accepted,
+                    &columns.text,
+                    &columns.table,
+                    core::ROW_STRIDE as u32,
+                    core::HAS_PHONE,
+                    core::HAS_PARENT,
+                );
+            }
+            core::RowList::Rejected => {
+                report.piece_json(piece, &mut text).map_err(json_error)?;
+                let rows = js_sys::JSON::parse(&text)?.dyn_into::<js_sys::Array>()?;
+                push.apply(&rejected, &rows)?;
+            }
+        }
     }
     Ok(object)
+}
+
+// The accepted rows cross as columns (`hcp_core::import::AcceptedColumns`
+// says why); the rejected ones, usually few, as JSON.
+#[wasm_bindgen(module = "/js/snippets/accepted-rows.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = appendAcceptedRows)]
+    fn append_accepted_rows(
+        list: &js_sys::Array,
+        text: &str,
+        table: &[u32],
+        stride: u32,
+        has_phone: u32,
+        has_parent: u32,
+    );
 }
 
 /// `parseImport` with the report built property by property through

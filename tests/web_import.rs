@@ -225,3 +225,37 @@ fn is_hcp_error(v: JsValue) -> bool {
         .is_some_and(|e| e.name() == "HcpError")
         && js_sys::Reflect::get(&v, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
 }
+
+/// The accepted rows cross as columns, sliced in UTF-16 units by JavaScript:
+/// what arrives is what hcp-core accepted, in several pieces, with two-byte
+/// and astral characters, and rows with and without a phone or a parent.
+#[wasm_bindgen_test]
+fn accepted_rows_arrive_as_hcp_core_accepted_them() {
+    use hcp_core::import::{ImportOptions, ROWS_PER_PIECE};
+    let parent = "7d0f4a2e-1b3c-4d5e-8f90-000000000001";
+    let mut csv = String::from(
+        "First Name,Last Name,Email Address,Country Code,Mobile Phone,Parent Organization ID\n",
+    );
+    for i in 0..ROWS_PER_PIECE + 10 {
+        let phone = if i % 4 == 0 {
+            String::new()
+        } else {
+            format!("0475 {i:06}")
+        };
+        let parent = if i % 3 == 0 { parent } else { "" };
+        csv.push_str(&format!(
+            "Zoë {i},𝄞 Müller,hcp{i}@example.be,BE,{phone},{parent}\n"
+        ));
+    }
+    let core =
+        hcp_core::import::parse_import(csv.as_bytes(), &ImportOptions::default(), &mut |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(core.accepted.len(), ROWS_PER_PIECE + 10);
+    let report = parse_import(csv.as_bytes(), None, None).unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&get(&report, "accepted")).unwrap(),
+        serde_json::to_string(&core.accepted).unwrap()
+    );
+}

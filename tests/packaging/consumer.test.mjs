@@ -97,10 +97,12 @@ test("the package ships exactly its files, with an exports map", () => {
   assert.equal(manifest.types, "./hcp_kit.d.ts");
   const files = run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: dir });
   const all = JSON.parse(files)[0].files.map((f) => f.path).sort();
-  // wasm-bindgen's inline JS (the page iterator) lives under a hashed directory.
+  // wasm-bindgen's JS snippets live under a hashed directory: the page
+  // iterator (inline) and the import's accepted rows (a file module).
   const snippets = all.filter((n) => n.startsWith("snippets/"));
-  assert.equal(snippets.length, 1, JSON.stringify(snippets));
+  assert.equal(snippets.length, 2, JSON.stringify(snippets));
   assert.match(snippets[0], /^snippets\/hcp-kit-[0-9a-f]+\/inline0\.js$/);
+  assert.match(snippets[1], /^snippets\/hcp-kit-[0-9a-f]+\/js\/snippets\/accepted-rows\.js$/);
   const names = all.filter((n) => !n.startsWith("snippets/"));
   assert.deepEqual(names, [
     "LICENSE-APACHE",

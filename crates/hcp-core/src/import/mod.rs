@@ -3,6 +3,7 @@
 //! reason. Nothing here does I/O; bytes in, report out.
 
 mod cell;
+mod columns;
 mod error;
 mod header;
 mod report;
@@ -18,6 +19,7 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 
+pub use columns::{AcceptedColumns, HAS_PARENT, HAS_PHONE, ROW_STRIDE};
 pub use error::ImportError;
 pub use report::rejections_csv;
 
