@@ -4,7 +4,7 @@
 //   w.postMessage({ id: 1, type: "parse", file, options });
 //   w.onmessage = ({ data }) => { /* progress | result | error */ };
 //   cancel: w.terminate(), then start a fresh worker for the next file.
-import init, { parseImport, readHeader, rejectionsCsv, revalidateRows } from "./hcp_kit_import.js";
+import init, { parseImport, readHeader, rejectionsCsv, revalidateRows, warmUp } from "./hcp_kit_import.js";
 
 // Progress is posted at most this often, however fast rows go by.
 const PROGRESS_EVERY_MS = 50;
@@ -12,7 +12,13 @@ const PROGRESS_EVERY_MS = 50;
 // A failed start (CSP without 'wasm-unsafe-eval', missing .wasm) must answer
 // every request with an error instead of leaving the page waiting forever.
 const ready = init().then(
-  () => null,
+  () => {
+    // Before the file arrives (see warmUp): a failure here is only slower.
+    try {
+      warmUp();
+    } catch {}
+    return null;
+  },
   (e) => e,
 );
 

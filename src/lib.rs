@@ -27,6 +27,7 @@ pub use dataowner::DataOwner;
 #[cfg(feature = "import")]
 pub use import::{
     ImportOptionsJs, ProgressCallback, parse_import, read_header, rejections_csv, revalidate_rows,
+    warm_up,
 };
 #[cfg(feature = "keys")]
 pub use keys::{

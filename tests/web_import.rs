@@ -259,3 +259,10 @@ fn accepted_rows_arrive_as_hcp_core_accepted_them() {
         serde_json::to_string(&core.accepted).unwrap()
     );
 }
+
+/// The warm-up's synthetic files (a CSV and three kinds of .xlsx, built in
+/// JavaScript) are read in full: every row of each accepted.
+#[wasm_bindgen_test]
+fn the_warm_up_reads_every_row_of_its_four_files() {
+    assert_eq!(hcp_kit::warm_up().unwrap(), 4 * 2000);
+}

@@ -98,11 +98,13 @@ test("the package ships exactly its files, with an exports map", () => {
   const files = run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: dir });
   const all = JSON.parse(files)[0].files.map((f) => f.path).sort();
   // wasm-bindgen's JS snippets live under a hashed directory: the page
-  // iterator (inline) and the import's accepted rows (a file module).
+  // iterator (inline), and the import's accepted rows and warm-up files
+  // (file modules).
   const snippets = all.filter((n) => n.startsWith("snippets/"));
-  assert.equal(snippets.length, 2, JSON.stringify(snippets));
+  assert.equal(snippets.length, 3, JSON.stringify(snippets));
   assert.match(snippets[0], /^snippets\/hcp-kit-[0-9a-f]+\/inline0\.js$/);
   assert.match(snippets[1], /^snippets\/hcp-kit-[0-9a-f]+\/js\/snippets\/accepted-rows\.js$/);
+  assert.match(snippets[2], /^snippets\/hcp-kit-[0-9a-f]+\/js\/snippets\/warm-up\.js$/);
   const names = all.filter((n) => !n.startsWith("snippets/"));
   assert.deepEqual(names, [
     "LICENSE-APACHE",
