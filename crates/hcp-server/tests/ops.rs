@@ -10,6 +10,7 @@ use hcp_server::demo;
 use hcp_server::throttle::Throttle;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use sqlx::Row;
 use support::server::Server;
 
 #[tokio::test]
@@ -80,6 +81,48 @@ async fn probes_answer_anyone_and_metrics_only_on_the_operators_address() {
     assert!(has("hcp_db_pool_max_connections "));
     assert!(text.ends_with("# EOF\n"));
     let _ = operator.shutdown.send(());
+}
+
+/// The statements `db::warm_up` prepares on each connection.
+const WARM_STATEMENTS: i64 = 3;
+
+/// How many statements PostgreSQL holds prepared on this connection (sqlx's
+/// Any driver does not say how many it cached; SQLite has no such view).
+async fn prepared(conn: &mut sqlx::AnyConnection) -> Option<i64> {
+    if conn.backend_name() == "SQLite" {
+        return None;
+    }
+    let row = sqlx::query("SELECT count(*) AS n FROM pg_prepared_statements")
+        .persistent(false)
+        .fetch_one(conn)
+        .await
+        .unwrap();
+    Some(row.try_get("n").unwrap())
+}
+
+#[tokio::test]
+async fn every_connection_is_opened_and_warmed_before_it_serves() {
+    let s = Server::start().await;
+    let max = s.pool.options().get_max_connections();
+    assert_eq!(s.pool.size(), max, "every connection opened at start");
+    let mut held = Vec::new();
+    for _ in 0..max {
+        held.push(s.pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        if let Some(n) = prepared(conn).await {
+            assert!(n >= WARM_STATEMENTS, "{n} statements prepared");
+        }
+    }
+    // One opened later (as after the database restarted) is warmed too.
+    held.pop().unwrap().close().await.unwrap();
+    let mut fresh = s.pool.acquire().await.unwrap();
+    if let Some(n) = prepared(&mut fresh).await {
+        assert!(
+            n >= WARM_STATEMENTS,
+            "{n} statements prepared on a new connection"
+        );
+    }
 }
 
 #[tokio::test]

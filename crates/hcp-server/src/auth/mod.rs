@@ -11,8 +11,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -178,6 +178,33 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The account of live session `sid`, and whether it was granted database
+/// `group` (its own when `None`) as an administrator.
+async fn live_session(
+    db: &mut AnyConnection,
+    sid: &str,
+    group: Option<&str>,
+) -> Result<Option<AnyRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT a.*, (SELECT count(*) FROM admin_groups g \
+         WHERE g.user_id = a.id AND g.group_id = COALESCE($3, a.group_id)) AS granted \
+         FROM ({ACCOUNT_SQL} JOIN sessions s ON s.user_id = u.id \
+         WHERE s.id = $1 AND s.revoked IS NULL AND s.expires > $2) a"
+    ))
+    .bind(sid)
+    .bind(now_ms())
+    .bind(group)
+    .fetch_optional(db)
+    .await
+}
+
+/// Runs the statement every request starts with on a new connection, so
+/// that its first request finds the statement prepared and the tables'
+/// metadata cached (`db::connect`).
+pub async fn warm_up(db: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    live_session(db, "", None).await.map(drop)
+}
+
 impl Caller {
     /// The caller of a request: its access token, then its session and
     /// account as they are in the database now. Also answers, in the same
@@ -201,18 +228,9 @@ impl Caller {
             .keys
             .check(token, jwt::TokenType::Access)
             .ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
-        let row = sqlx::query(&format!(
-            "SELECT a.*, (SELECT count(*) FROM admin_groups g \
-             WHERE g.user_id = a.id AND g.group_id = COALESCE($3, a.group_id)) AS granted \
-             FROM ({ACCOUNT_SQL} JOIN sessions s ON s.user_id = u.id \
-             WHERE s.id = $1 AND s.revoked IS NULL AND s.expires > $2) a"
-        ))
-        .bind(&claims.sid)
-        .bind(now_ms())
-        .bind(group)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("this session has ended".into()))?;
+        let row = live_session(&mut *state.pool.acquire().await?, &claims.sid, group)
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("this session has ended".into()))?;
         let account = Account::from_row(&row)?;
         let granted = row.try_get::<i64, _>("granted")? > 0;
         if account.id != claims.sub {

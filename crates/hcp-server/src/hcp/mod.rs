@@ -72,7 +72,7 @@ async fn page_of(
 ) -> ApiResult<Json<Page<StoredDoc>>> {
     let limit = crate::page::limit(q.limit, DEFAULT_PAGE)?;
     let start = q.start_document_id.unwrap_or_default();
-    let rows = store::page(&st.pool, &filter, &start, limit).await?;
+    let rows = store::page(&mut *st.pool.acquire().await?, &filter, &start, limit).await?;
     Ok(Json(Page::of(rows, limit, |d| Some(d.id))))
 }
 

@@ -67,18 +67,39 @@ fn email_column(hcp: &Hcp) -> Option<String> {
 
 /// A live HCP of a database, or 404.
 pub async fn fetch(db: &mut AnyConnection, group_id: &str, id: &str) -> ApiResult<Hcp> {
-    let row =
-        sqlx::query("SELECT doc FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL")
-            .bind(id)
-            .bind(group_id)
-            .fetch_optional(db)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("no HCP with id {id}")))?;
+    let row = live_row(db, group_id, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no HCP with id {id}")))?;
     from_row(&row)
+}
+
+async fn live_row(
+    db: &mut AnyConnection,
+    group_id: &str,
+    id: &str,
+) -> Result<Option<AnyRow>, sqlx::Error> {
+    sqlx::query("SELECT doc FROM hcps WHERE id = $1 AND group_id = $2 AND deleted IS NULL")
+        .bind(id)
+        .bind(group_id)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn fetch_pool(pool: &AnyPool, group_id: &str, id: &str) -> ApiResult<Hcp> {
     fetch(&mut *pool.acquire().await?, group_id, id).await
+}
+
+/// Runs the statements of a list page and of a get by id on a new
+/// connection (`db::connect`), matching nothing.
+pub async fn warm_up(db: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let everything = Filter {
+        group_id: "",
+        search: None,
+        organizations: None,
+        parent_id: None,
+    };
+    unsearched(db, &everything, "", 0).await?;
+    live_row(db, "", "").await.map(drop)
 }
 
 /// Which HCPs a page holds.
@@ -105,7 +126,7 @@ const SQLITE_INDEX_MAX: i64 = 1000;
 /// one says where the next page starts). A search is a substring of the
 /// search text in both databases, found through their trigram indexes.
 pub async fn page(
-    pool: &AnyPool,
+    db: &mut AnyConnection,
     filter: &Filter<'_>,
     start: &str,
     limit: i64,
@@ -114,27 +135,18 @@ pub async fn page(
     let kind = filter.organizations.map(i64::from).unwrap_or(-1);
     let parent = filter.parent_id.unwrap_or("");
     let Some(needle) = &filter.search else {
-        let sql =
-            format!("SELECT h.id, h.doc FROM hcps h WHERE {PAGE_WHERE} ORDER BY h.id LIMIT $5");
-        let rows = sqlx::query(&sql)
-            .bind(filter.group_id)
-            .bind(start)
-            .bind(kind)
-            .bind(parent)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await?;
+        let rows = unsearched(db, filter, start, limit).await?;
         return rows.iter().map(stored_from_row).collect();
     };
     let needle = match needle {
         Needle::Text(text) => text,
-        Needle::Phone(key) => return phone_page(pool, filter, start, limit, key).await,
+        Needle::Phone(key) => return phone_page(db, filter, start, limit, key).await,
     };
     let like = hcp_core::search::like_pattern(needle);
     let indexed = needle.chars().count() >= hcp_core::search::INDEXED_MIN_CHARS;
-    let sqlite = crate::db::is_sqlite(pool);
+    let sqlite = crate::db::is_sqlite_conn(db);
     let candidates = if sqlite && indexed {
-        sqlite_candidates(pool, needle).await?
+        sqlite_candidates(db, needle).await?
     } else {
         None
     };
@@ -152,7 +164,7 @@ pub async fn page(
             .bind(rowids)
             .bind(&like)
             .bind(limit + 1)
-            .fetch_all(pool)
+            .fetch_all(&mut *db)
             .await?
     } else {
         let sql = format!(
@@ -170,16 +182,33 @@ pub async fn page(
             .bind(&like)
             .bind(limit + 1)
             .persistent(sqlite)
-            .fetch_all(pool)
+            .fetch_all(&mut *db)
             .await?
     };
     rows.iter().map(stored_from_row).collect()
 }
 
+async fn unsearched(
+    db: &mut AnyConnection,
+    filter: &Filter<'_>,
+    start: &str,
+    limit: i64,
+) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let sql = format!("SELECT h.id, h.doc FROM hcps h WHERE {PAGE_WHERE} ORDER BY h.id LIMIT $5");
+    sqlx::query(&sql)
+        .bind(filter.group_id)
+        .bind(start)
+        .bind(filter.organizations.map(i64::from).unwrap_or(-1))
+        .bind(filter.parent_id.unwrap_or(""))
+        .bind(limit + 1)
+        .fetch_all(db)
+        .await
+}
+
 /// The HCPs whose mobile number ends with the digits `key` holds reversed:
 /// a range of the phone-key B-tree, in either database.
 async fn phone_page(
-    pool: &AnyPool,
+    db: &mut AnyConnection,
     filter: &Filter<'_>,
     start: &str,
     limit: i64,
@@ -190,7 +219,7 @@ async fn phone_page(
     // SQLite, without statistics, would rather walk the id index (no sort)
     // and test every row; PostgreSQL plans the unnamed statement with the
     // range's bounds.
-    let sqlite = crate::db::is_sqlite(pool);
+    let sqlite = crate::db::is_sqlite_conn(db);
     let indexed = if sqlite {
         " INDEXED BY hcps_phone_key"
     } else {
@@ -216,21 +245,25 @@ async fn phone_page(
     if let Some(below) = below {
         q = q.bind(below);
     }
-    let rows = q.bind(limit + 1).persistent(sqlite).fetch_all(pool).await?;
+    let rows = q
+        .bind(limit + 1)
+        .persistent(sqlite)
+        .fetch_all(&mut *db)
+        .await?;
     rows.iter().map(stored_from_row).collect()
 }
 
 /// The rowids (a JSON array) of the texts holding `needle`, from the FTS
 /// index, when there are fewer than `SQLITE_INDEX_MAX` (every database's
 /// HCPs, live or not); `None` when there are more.
-async fn sqlite_candidates(pool: &AnyPool, needle: &str) -> ApiResult<Option<String>> {
+async fn sqlite_candidates(db: &mut AnyConnection, needle: &str) -> ApiResult<Option<String>> {
     let row = sqlx::query(
         "SELECT count(*) AS n, json_group_array(rowid) AS ids \
          FROM (SELECT rowid FROM hcps_search WHERE hcps_search MATCH $1 LIMIT $2)",
     )
     .bind(hcp_core::search::fts_phrase(needle))
     .bind(SQLITE_INDEX_MAX)
-    .fetch_one(pool)
+    .fetch_one(&mut *db)
     .await?;
     let few = row.try_get::<i64, _>("n")? < SQLITE_INDEX_MAX;
     Ok(few.then(|| row.try_get::<String, _>("ids")).transpose()?)
