@@ -84,6 +84,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     migrate(&pool, sqlite).await?;
     backfill_search(&pool).await?;
     migrated.store(true, Ordering::Release);
+    // Held until all are warmed, so that each `try_acquire` yields another.
     let mut opened = Vec::new();
     while let Some(mut conn) = pool.try_acquire() {
         warm_up(&mut conn).await?;
@@ -242,7 +243,7 @@ pub enum Params {
 
 impl Params {
     pub fn of(conn: &AnyConnection) -> Params {
-        if conn.backend_name() == "SQLite" {
+        if is_sqlite_conn(conn) {
             Params::Anonymous
         } else {
             Params::Numbered

@@ -113,6 +113,19 @@ pub struct Filter<'a> {
     pub parent_id: Option<&'a str>,
 }
 
+impl Filter<'_> {
+    /// `$3` of `PAGE_WHERE`: 1 organizations, 0 people, -1 both (is_org
+    /// is 0 or 1).
+    fn kind(&self) -> i64 {
+        self.organizations.map(i64::from).unwrap_or(-1)
+    }
+
+    /// `$4` of `PAGE_WHERE`: the parent, or '' for any.
+    fn parent(&self) -> &str {
+        self.parent_id.unwrap_or("")
+    }
+}
+
 /// The conditions every page has ($1 to $4), on `hcps h`.
 const PAGE_WHERE: &str = "h.group_id = $1 AND h.deleted IS NULL AND h.id >= $2 \
      AND ($3 < 0 OR h.is_org = $3) AND ($4 = '' OR h.parent_id = $4)";
@@ -131,9 +144,6 @@ pub async fn page(
     start: &str,
     limit: i64,
 ) -> ApiResult<Vec<StoredDoc>> {
-    // -1 matches both kinds (is_org is 0 or 1).
-    let kind = filter.organizations.map(i64::from).unwrap_or(-1);
-    let parent = filter.parent_id.unwrap_or("");
     let Some(needle) = &filter.search else {
         let rows = unsearched(db, filter, start, limit).await?;
         return rows.iter().map(stored_from_row).collect();
@@ -159,8 +169,8 @@ pub async fn page(
         sqlx::query(&sql)
             .bind(filter.group_id)
             .bind(start)
-            .bind(kind)
-            .bind(parent)
+            .bind(filter.kind())
+            .bind(filter.parent())
             .bind(rowids)
             .bind(&like)
             .bind(limit + 1)
@@ -177,8 +187,8 @@ pub async fn page(
         sqlx::query(&sql)
             .bind(filter.group_id)
             .bind(start)
-            .bind(kind)
-            .bind(parent)
+            .bind(filter.kind())
+            .bind(filter.parent())
             .bind(&like)
             .bind(limit + 1)
             .persistent(sqlite)
@@ -198,8 +208,8 @@ async fn unsearched(
     sqlx::query(&sql)
         .bind(filter.group_id)
         .bind(start)
-        .bind(filter.organizations.map(i64::from).unwrap_or(-1))
-        .bind(filter.parent_id.unwrap_or(""))
+        .bind(filter.kind())
+        .bind(filter.parent())
         .bind(limit + 1)
         .fetch_all(db)
         .await
@@ -214,7 +224,6 @@ async fn phone_page(
     limit: i64,
     key: &str,
 ) -> ApiResult<Vec<StoredDoc>> {
-    let kind = filter.organizations.map(i64::from).unwrap_or(-1);
     let (from, below) = hcp_core::search::phone_key_range(key);
     // SQLite, without statistics, would rather walk the id index (no sort)
     // and test every row; PostgreSQL plans the unnamed statement with the
@@ -239,8 +248,8 @@ async fn phone_page(
     let mut q = sqlx::query(&sql)
         .bind(filter.group_id)
         .bind(start)
-        .bind(kind)
-        .bind(filter.parent_id.unwrap_or(""))
+        .bind(filter.kind())
+        .bind(filter.parent())
         .bind(from);
     if let Some(below) = below {
         q = q.bind(below);
