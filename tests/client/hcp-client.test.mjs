@@ -207,8 +207,17 @@ test("network failures, timeouts and aborts have their own codes", async () => {
   const controller = new AbortController();
   controller.abort();
   await rejects(client.listHcps({ signal: controller.signal }), "Cancelled", undefined);
-  const impatient = new HcpClient(server.url, { token: "x", timeoutMs: 1 });
-  await rejects(impatient.listHcps(), "Timeout", undefined);
+  // A server that accepts and never answers: against the real one a 1 ms
+  // timeout raced its 401, which loopback sometimes won (CI of 43a49f1).
+  const silent = createServer(() => {});
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  try {
+    const impatient = new HcpClient(`http://127.0.0.1:${silent.address().port}`, { token: "x", timeoutMs: 50 });
+    await rejects(impatient.listHcps(), "Timeout", undefined);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
   await rejects(new HcpClient(server.url, { token: "forged" }).listHcps(), "Unauthorized", 401);
 });
 
