@@ -329,30 +329,40 @@ impl RowSink<'_> {
         self.ignored_columns = true;
     }
 
-    pub(crate) fn row(
+    /// A row's cells, lent by the reader: its values are copied once, into
+    /// its `TypedRow`.
+    pub(crate) fn row<'c>(
         &mut self,
         number: u64,
-        cells: impl IntoIterator<Item = impl AsRef<str>>,
+        cells: impl IntoIterator<Item = &'c str>,
         bytes_done: u64,
     ) -> Result<(), ImportError> {
-        // Borrowed where the reader can lend them (CSV): a row's values are
-        // copied once, into its `TypedRow`.
-        let mut cells: Vec<_> = cells.into_iter().collect();
+        self.row_of(number, cells.into_iter().collect(), bytes_done)
+    }
+
+    // One copy for every reader's kind of cells (the import module has a size budget).
+    #[inline(never)]
+    fn row_of(
+        &mut self,
+        number: u64,
+        mut cells: Vec<&str>,
+        bytes_done: u64,
+    ) -> Result<(), ImportError> {
         if cells.len() > self.limits.max_columns {
             if cells
                 .iter()
                 .skip(self.limits.max_columns)
-                .any(|c| !c.as_ref().trim().is_empty())
+                .any(|c| !c.trim().is_empty())
             {
                 self.ignored_columns = true;
             }
             cells.truncate(self.limits.max_columns);
         }
-        if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
             return Ok(());
         }
         let Some(mapping) = &self.mapping else {
-            let cells: Vec<String> = cells.iter().map(|c| c.as_ref().to_owned()).collect();
+            let cells: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
             let mapping = match &self.chosen {
                 Some(chosen) => header::map_chosen(&cells, chosen, &mut self.warnings)?,
                 None => header::map(&cells, &mut self.warnings),
@@ -383,7 +393,7 @@ impl RowSink<'_> {
         let input = TypedRow::new(Field::ALL.map(|field| {
             mapping.by_field[field.index()]
                 .and_then(|i| cells.get(i))
-                .map_or("", AsRef::as_ref)
+                .map_or("", |c| *c)
         }));
         let verdict = validate_person(&input, &self.rules);
         self.checked.push(CheckedRow {

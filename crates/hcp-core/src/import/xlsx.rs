@@ -438,6 +438,9 @@ struct Walk {
     at: In,
     phonetic: bool,
     text: String,
+    /// A cell's value when it is not `text` itself (an inline string
+    /// unescaped, a number formatted): reused from cell to cell.
+    scratch: String,
 }
 
 /// Where the reader is inside `<c>`.
@@ -458,6 +461,7 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
             at: In::Nothing,
             phonetic: false,
             text: String::new(),
+            scratch: String::new(),
         };
         let mut tokens = Tokens::new(source);
         // In batches: each is a new call, so once the engine has optimized
@@ -532,7 +536,7 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                     if let Some(a) = w.cell.take() {
                         let col = w.next_col;
                         w.next_col = col.saturating_add(1);
-                        if let Some(value) = self.value(&a, &mut w.text)? {
+                        if let Some(value) = self.value(&a, &w.text, &mut w.scratch)? {
                             w.rows.push(sink, w.row.saturating_sub(1), col, value)?;
                         }
                     }
@@ -545,7 +549,12 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
     }
 
     /// The text the user sees, or `None` for an empty cell.
-    fn value(&self, a: &CellAttrs, raw: &mut String) -> Result<Option<String>, ImportError> {
+    fn value<'a>(
+        &'a self,
+        a: &CellAttrs,
+        raw: &'a str,
+        scratch: &'a mut String,
+    ) -> Result<Option<&'a str>, ImportError> {
         if raw.is_empty() {
             return Ok(None);
         }
@@ -562,19 +571,22 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                 if s.is_empty() {
                     return Ok(None);
                 }
-                s.to_owned()
+                s
             }
             Kind::Inline => {
-                let mut out = String::with_capacity(raw.len());
-                unescape_ooxml(raw, &mut out);
-                out
+                scratch.clear();
+                unescape_ooxml(raw, scratch);
+                scratch
             }
-            Kind::Text => std::mem::take(raw),
+            Kind::Text => raw,
             Kind::Bool => match raw.trim() {
-                "1" | "true" => "TRUE".into(),
-                _ => "FALSE".into(),
+                "1" | "true" => "TRUE",
+                _ => "FALSE",
             },
-            Kind::Number => self.number(a.style, raw),
+            Kind::Number => {
+                *scratch = self.number(a.style, raw);
+                scratch
+            }
         }))
     }
 

@@ -102,7 +102,7 @@ pub(crate) fn read(bytes: &[u8], sheet: usize, sink: &mut RowSink<'_>) -> Result
                 "Cell" if row.is_some() => col = col.saturating_add(1),
                 "Row" => {
                     if let Some(cells) = row.take() {
-                        sink.row(row_no, cells, 0)?;
+                        sink.row(row_no, cells.iter().map(String::as_str), 0)?;
                     }
                 }
                 "Worksheet" if in_sheet => return Ok(false),
