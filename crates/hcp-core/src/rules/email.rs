@@ -29,9 +29,14 @@ pub fn normalize_email(raw: &str) -> Result<String, Violation> {
     if raw.len() > MAX_LEN {
         return Err(invalid(raw, "it is longer than 254 bytes"));
     }
-    let (local, domain) = match raw.split_once('@') {
-        Some((l, d)) if !d.contains('@') => (l, d),
-        Some(_) => return Err(invalid(raw, "it has more than one @")),
+    // Byte scans, here and in `check_domain`: a `char` pattern sets up a
+    // searcher per call, which cost more than these few bytes (in wasm, a
+    // tenth of the email check).
+    let (local, domain) = match raw.bytes().position(|b| b == b'@') {
+        Some(at) => match (raw.get(..at), raw.get(at + 1..)) {
+            (Some(l), Some(d)) if !d.bytes().any(|b| b == b'@') => (l, d),
+            _ => return Err(invalid(raw, "it has more than one @")),
+        },
         None => return Err(invalid(raw, "it has no @")),
     };
     check_local(local).map_err(|why| invalid(raw, why))?;
@@ -96,10 +101,10 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
     if domain.is_empty() {
         return Err("no domain after the @");
     }
-    if !domain.contains('.') {
+    if !domain.bytes().any(|b| b == b'.') {
         return Err("the domain has no dot");
     }
-    for label in domain.split('.') {
+    for label in domain.split(|c| c == '.') {
         if label.is_empty() {
             return Err("misplaced dot in the domain");
         }
@@ -114,7 +119,7 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
         }
     }
     if domain
-        .rsplit('.')
+        .rsplit(|c| c == '.')
         .next()
         .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
     {
