@@ -91,7 +91,13 @@ fn check_local(local: &str) -> Result<(), &'static str> {
                     | '.'
             )
     };
-    if !local.chars().all(atext) {
+    // Nearly every local part is ASCII: bytes there, no char decoding.
+    let allowed = if local.is_ascii() {
+        local.bytes().all(|b| atext(char::from(b)))
+    } else {
+        local.chars().all(atext)
+    };
+    if !allowed {
         return Err("a character that is not allowed before the @");
     }
     Ok(())
@@ -118,7 +124,12 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err("a domain label starts or ends with a hyphen");
         }
-        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
+        let allowed = if label.is_ascii() {
+            label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        } else {
+            label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        if !allowed {
             return Err("a character that is not allowed in the domain");
         }
     }
