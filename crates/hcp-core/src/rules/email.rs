@@ -125,7 +125,9 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
             return Err("a domain label starts or ends with a hyphen");
         }
         let allowed = if label.is_ascii() {
-            label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         } else {
             label.chars().all(|c| c.is_alphanumeric() || c == '-')
         };
