@@ -230,6 +230,23 @@ impl<R: Read> Tokens<R> {
     }
 }
 
+impl<R> Tokens<R> {
+    /// When the buffer holds `open`, then text without markup, then `close`,
+    /// whole and right at the reader's position: that text (entities
+    /// unresolved), and the reader moves past `close`. Otherwise `None`, and
+    /// nothing is read. A sheet's cells are nearly all `<v>6</v></c>`: taken
+    /// at once rather than as four tokens, a third of the tokens' time.
+    pub(crate) fn simple_text(&mut self, open: &[u8], close: &[u8]) -> Option<&[u8]> {
+        let rest = self.buf.get(self.pos..)?;
+        let body = rest.strip_prefix(open)?;
+        let len = memchr(b'<', body)?;
+        let after = body.get(len..)?.strip_prefix(close)?;
+        let start = self.pos + open.len();
+        self.pos += rest.len() - after.len();
+        self.buf.get(start..start + len)
+    }
+}
+
 /// `name="value"` pairs of a start tag: (local name, raw value).
 pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = raw;
@@ -338,6 +355,25 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn simple_text_is_taken_whole_or_not_at_all() {
+        let xml = b"<c><v>1 &amp; 2</v></c><c><v>3</v><f/></c><c><v>4</v></c";
+        let mut t = Tokens::new(&xml[..]);
+        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"c", .. }))));
+        assert_eq!(t.simple_text(b"<v>", b"</v></c>"), Some(&b"1 &amp; 2"[..]));
+        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"c", .. }))));
+        // Not followed by `</c>`: nothing read, the tokens go on as before.
+        assert_eq!(t.simple_text(b"<v>", b"</v></c>"), None);
+        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"v", .. }))));
+        assert!(matches!(t.next(), Ok(Some(Token::Text(b"3")))));
+        for _ in 0..4 {
+            assert!(t.next().is_ok());
+        }
+        // Cut short: the close is not in the buffer.
+        assert_eq!(t.simple_text(b"<v>", b"</v></c>"), None);
+        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"v", .. }))));
     }
 
     #[test]

@@ -507,6 +507,15 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                     } else {
                         w.cell = Some(a);
                         w.text.clear();
+                        // The usual cells, whole: a value, or an inline string.
+                        let simple = match tokens.simple_text(b"<v>", b"</v></c>") {
+                            Some(t) => Some(t),
+                            None => tokens.simple_text(b"<is><t>", b"</t></is></c>"),
+                        };
+                        if let Some(t) = simple {
+                            unescape(t, &mut w.text)?;
+                            self.end_cell(w, sink)?;
+                        }
                     }
                 }
                 Token::Start {
@@ -542,20 +551,24 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                 }
                 Token::End { name: b"v" | b"t" } => w.at = In::Nothing,
                 Token::End { name: b"rPh" } => w.phonetic = false,
-                Token::End { name: b"c" } => {
-                    if let Some(a) = w.cell.take() {
-                        let col = w.next_col;
-                        w.next_col = col.saturating_add(1);
-                        if let Some(value) = self.value(&a, &w.text, &mut w.scratch)? {
-                            w.rows.push(sink, w.row.saturating_sub(1), col, value)?;
-                        }
-                    }
-                }
+                Token::End { name: b"c" } => self.end_cell(w, sink)?,
                 Token::End { name: b"sheetData" } => return Ok(false),
                 _ => {}
             }
         }
         Ok(true)
+    }
+
+    /// At `</c>`: the cell's value goes to its row.
+    fn end_cell(&self, w: &mut Walk, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
+        if let Some(a) = w.cell.take() {
+            let col = w.next_col;
+            w.next_col = col.saturating_add(1);
+            if let Some(value) = self.value(&a, &w.text, &mut w.scratch)? {
+                w.rows.push(sink, w.row.saturating_sub(1), col, value)?;
+            }
+        }
+        Ok(())
     }
 
     /// The text the user sees, or `None` for an empty cell.
