@@ -361,19 +361,31 @@ mod tests {
     fn simple_text_is_taken_whole_or_not_at_all() {
         let xml = b"<c><v>1 &amp; 2</v></c><c><v>3</v><f/></c><c><v>4</v></c";
         let mut t = Tokens::new(&xml[..]);
-        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"c", .. }))));
+        assert!(matches!(
+            t.next(),
+            Ok(Some(Token::Start { name: b"c", .. }))
+        ));
         assert_eq!(t.simple_text(b"<v>", b"</v></c>"), Some(&b"1 &amp; 2"[..]));
-        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"c", .. }))));
+        assert!(matches!(
+            t.next(),
+            Ok(Some(Token::Start { name: b"c", .. }))
+        ));
         // Not followed by `</c>`: nothing read, the tokens go on as before.
         assert_eq!(t.simple_text(b"<v>", b"</v></c>"), None);
-        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"v", .. }))));
+        assert!(matches!(
+            t.next(),
+            Ok(Some(Token::Start { name: b"v", .. }))
+        ));
         assert!(matches!(t.next(), Ok(Some(Token::Text(b"3")))));
         for _ in 0..4 {
             assert!(t.next().is_ok());
         }
         // Cut short: the close is not in the buffer.
         assert_eq!(t.simple_text(b"<v>", b"</v></c>"), None);
-        assert!(matches!(t.next(), Ok(Some(Token::Start { name: b"v", .. }))));
+        assert!(matches!(
+            t.next(),
+            Ok(Some(Token::Start { name: b"v", .. }))
+        ));
     }
 
     #[test]
