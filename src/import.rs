@@ -257,7 +257,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// console.log(`${report.stats.accepted} to import, ${report.stats.rejected} rejected`);
 #[wasm_bindgen(js_name = parseImport, unchecked_return_type = "ImportReport")]
 pub fn parse_import(
-    bytes: &[u8],
+    // Owned, not lent: the module frees the file's copy before the peak.
+    bytes: Vec<u8>,
     options: Option<ImportOptionsJs>,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
 ) -> Result<JsValue, JsValue> {
@@ -347,7 +348,7 @@ pub fn warm_up() -> Result<u32, JsValue> {
     let mut accepted = 0;
     for file in warm_up_files(WARM_UP_ROWS).iter() {
         let bytes = file.dyn_into::<js_sys::Uint8Array>()?.to_vec();
-        let report = parse_report(&bytes, None, None)?;
+        let report = parse_report(bytes, None, None)?;
         accepted += report.accepted.len() as u32;
         report_to_js(&report)?;
     }
@@ -366,11 +367,11 @@ extern "C" {
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = parseImportObjects, skip_typescript)]
 pub fn parse_import_objects(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    crate::convert::to_js(&parse_report(bytes, None, None)?)
+    crate::convert::to_js(&parse_report(bytes.to_vec(), None, None)?)
 }
 
 fn parse_report(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     options: Option<ImportOptionsJs>,
     on_progress: Option<ProgressCallback>,
 ) -> Result<core::ImportReport, JsValue> {
@@ -395,7 +396,7 @@ fn parse_report(
             }
         }
     };
-    let report = core::parse_import(bytes, &options, &mut progress);
+    let report = core::parse_import_owned(bytes, &options, &mut progress);
     match (report, thrown) {
         (_, Some(e)) => Err(e),
         (Err(e), None) => Err(to_js_error(e)),

@@ -426,6 +426,20 @@ pub fn parse_import(
     finish(sink, format, sheet, options)
 }
 
+/// `parse_import` for a caller that hands the file over (the wasm binding):
+/// its bytes are freed once every row is read, before the duplicates are
+/// settled, which is the import's peak of memory. The allocator then reuses
+/// them (an 8.5 MB .xlsx is 8.5 MB less at that peak).
+pub fn parse_import_owned(
+    bytes: Vec<u8>,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
+) -> Result<ImportReport, ImportError> {
+    let (sink, format, sheet) = read(&bytes, options, false, progress)?;
+    drop(bytes);
+    finish(sink, format, sheet, options)
+}
+
 /// The rules a row is checked by, from the caller's options.
 fn rule_context(options: &ImportOptions) -> RuleContext {
     RuleContext {
