@@ -183,18 +183,18 @@ impl Hcp {
     pub fn from_person(p: &Person) -> Hcp {
         let mut telecoms = vec![Telecom {
             telecom_type: Some("email".into()),
-            telecom_number: Some(p.email.clone()),
+            telecom_number: Some(p.email().to_owned()),
         }];
-        if let Some(phone) = &p.phone {
+        if let Some(phone) = p.phone() {
             telecoms.push(Telecom {
                 telecom_type: Some("mobile".into()),
-                telecom_number: Some(phone.clone()),
+                telecom_number: Some(phone.to_owned()),
             });
         }
         Hcp {
-            first_name: Some(p.first_name.clone()),
-            last_name: Some(p.last_name.clone()),
-            parent_id: p.parent_id.clone(),
+            first_name: Some(p.first_name().to_owned()),
+            last_name: Some(p.last_name().to_owned()),
+            parent_id: p.parent_id().map(str::to_owned),
             addresses: vec![Address {
                 address_type: Some("work".into()),
                 telecoms,
@@ -289,13 +289,13 @@ impl Hcp {
                         .collect::<Vec<_>>()
                         .join("; ")
                 })?;
-            self.first_name = Some(person.first_name);
-            self.last_name = Some(person.last_name);
-            self.set_telecom("email", person.email);
-            if let Some(phone) = person.phone {
-                self.set_telecom("mobile", phone);
+            self.first_name = Some(person.first_name().to_owned());
+            self.last_name = Some(person.last_name().to_owned());
+            self.set_telecom("email", person.email().to_owned());
+            if let Some(phone) = person.phone() {
+                self.set_telecom("mobile", phone.to_owned());
             }
-            self.parent_id = person.parent_id;
+            self.parent_id = person.parent_id().map(str::to_owned);
         }
         if self.parent_id.is_some()
             && self.parent_id.as_deref().map(str::to_ascii_lowercase)

@@ -64,10 +64,7 @@ fn a_mapping_reads_the_chosen_columns() {
     assert_eq!(plain.stats.rejected, 1);
     let mapped = parse_mapped(french_mapping()).unwrap();
     assert_eq!(mapped.stats.accepted, 1, "{:?}", mapped.rejected);
-    assert_eq!(
-        mapped.accepted[0].person.phone.as_deref(),
-        Some("+33612345678")
-    );
+    assert_eq!(mapped.accepted[0].person.phone(), Some("+33612345678"));
     assert_eq!(mapped.columns[3].field, Some(Field::CountryCode));
 }
 
@@ -106,7 +103,7 @@ fn a_chosen_encoding_reads_the_bytes_as_that() {
         })
         .collect();
     let guessed = parse_with(&latin9, &ImportOptions::default()).unwrap();
-    assert_eq!(guessed.accepted[0].person.last_name, "C½ur");
+    assert_eq!(guessed.accepted[0].person.last_name(), "C½ur");
     assert!(
         guessed
             .warnings
@@ -121,7 +118,7 @@ fn a_chosen_encoding_reads_the_bytes_as_that() {
         },
     )
     .unwrap();
-    assert_eq!(chosen.accepted[0].person.last_name, "Cœur");
+    assert_eq!(chosen.accepted[0].person.last_name(), "Cœur");
     assert!(
         chosen.warnings.is_empty(),
         "a chosen encoding is not a guess"
@@ -146,7 +143,7 @@ fn a_chosen_encoding_reads_the_bytes_as_that() {
     );
     // The sniffer may not see text in BOM-less UTF-16; when it does, the row reads right.
     if let Ok(report) = wide {
-        assert_eq!(report.accepted[0].person.last_name, "Cœur");
+        assert_eq!(report.accepted[0].person.last_name(), "Cœur");
     }
     assert_eq!(
         TextEncoding::from_label("ISO-8859-15"),

@@ -46,10 +46,10 @@ fn a_complete_row_is_normalized() {
         &RuleContext::default(),
     )
     .unwrap();
-    assert_eq!(p.first_name, "Anne");
-    assert_eq!(p.email, "Anne.Dupont@example.be");
-    assert_eq!(p.phone.as_deref(), Some("+32475123456"));
-    assert_eq!(p.parent_id.as_deref(), Some(ORG));
+    assert_eq!(p.first_name(), "Anne");
+    assert_eq!(p.email(), "Anne.Dupont@example.be");
+    assert_eq!(p.phone(), Some("+32475123456"));
+    assert_eq!(p.parent_id(), Some(ORG));
 }
 
 #[test]

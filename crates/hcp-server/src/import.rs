@@ -128,7 +128,7 @@ pub async fn import(
             ..Hcp::from_person(&a.person)
         };
         people.push(NewPerson {
-            login: a.person.email.to_lowercase(),
+            login: a.person.email().to_lowercase(),
             hcp,
         });
         outcomes.push(ServerRowOutcome::Created { row: a.row, id });

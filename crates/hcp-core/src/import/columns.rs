@@ -44,12 +44,12 @@ impl ImportReport {
         let mut end: u32 = 0;
         for AcceptedRow { row, person } in rows {
             out.table.push(u32::try_from(*row).ok()?);
-            let phone = person.phone.as_deref();
-            let parent = person.parent_id.as_deref();
+            let phone = person.phone();
+            let parent = person.parent_id();
             for value in [
-                person.first_name.as_str(),
-                person.last_name.as_str(),
-                person.email.as_str(),
+                person.first_name(),
+                person.last_name(),
+                person.email(),
                 phone.unwrap_or_default(),
                 parent.unwrap_or_default(),
             ] {
@@ -94,19 +94,15 @@ mod tests {
             .table
             .chunks(ROW_STRIDE)
             .map(|r| {
-                let mut person = crate::rules::Person {
-                    first_name: slice(r[1]),
-                    last_name: slice(r[2]),
-                    email: slice(r[3]),
-                    phone: Some(slice(r[4])),
-                    parent_id: Some(slice(r[5])),
-                };
-                if r[6] & HAS_PHONE == 0 {
-                    person.phone = None;
-                }
-                if r[6] & HAS_PARENT == 0 {
-                    person.parent_id = None;
-                }
+                let (first, last, email) = (slice(r[1]), slice(r[2]), slice(r[3]));
+                let (phone, parent) = (slice(r[4]), slice(r[5]));
+                let person = crate::rules::Person::new(
+                    &first,
+                    &last,
+                    &email,
+                    Some(phone.as_str()).filter(|_| r[6] & HAS_PHONE != 0),
+                    Some(parent.as_str()).filter(|_| r[6] & HAS_PARENT != 0),
+                );
                 AcceptedRow {
                     row: r[0].into(),
                     person,

@@ -180,6 +180,7 @@ pub struct ImportReport {
     pub format: Format,
     pub sheet: Option<String>,
     pub columns: Vec<ColumnInfo>,
+    #[cfg_attr(test, ts(as = "Vec<crate::rules::duplicates::AcceptedRowShape>"))]
     pub accepted: Vec<AcceptedRow>,
     pub rejected: Vec<RejectedRow>,
     pub warnings: Vec<Warning>,

@@ -14,14 +14,27 @@ use super::{
 };
 
 /// A row that passed every rule, normalized.
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptedRow {
     /// The spreadsheet's own 1-based row number (header counted).
-    #[cfg_attr(test, ts(type = "number"))]
     pub row: u64,
-    #[cfg_attr(test, ts(flatten))]
     pub person: Person,
+}
+
+/// A row that passed every rule, normalized.
+#[cfg(test)]
+#[derive(ts_rs::TS)]
+#[ts(export, rename = "AcceptedRow")]
+#[expect(
+    dead_code,
+    reason = "only its TypeScript is used: `Person` has no fields to derive it from"
+)]
+pub(crate) struct AcceptedRowShape {
+    /// The spreadsheet's own 1-based row number (header counted).
+    #[ts(type = "number")]
+    row: u64,
+    #[ts(flatten)]
+    person: super::PersonShape,
 }
 
 // The person's fields after the row number, as `#[serde(flatten)]` would
@@ -65,10 +78,7 @@ impl CheckedRow {
     #[inline(never)]
     fn keys(&self) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
         match &self.verdict {
-            Ok(p) => (
-                Some(email_key(&p.email)),
-                p.phone.as_deref().map(Cow::Borrowed),
-            ),
+            Ok(p) => (Some(email_key(p.email())), p.phone().map(Cow::Borrowed)),
             Err(_) => {
                 let email = normalize_email(self.values.value(Field::Email).trim())
                     .ok()
@@ -128,8 +138,8 @@ pub fn lookup_keys(checked: &[CheckedRow]) -> (Vec<String>, Vec<String>) {
     let mut phones = Vec::new();
     for c in checked {
         if let Ok(p) = &c.verdict {
-            emails.push(email_key(&p.email).into_owned());
-            phones.extend(p.phone.clone());
+            emails.push(email_key(p.email()).into_owned());
+            phones.extend(p.phone().map(str::to_owned));
         }
     }
     (emails, phones)

@@ -205,20 +205,93 @@ impl Values for TypedRow {
     }
 }
 
-/// A person that passed every rule, in normalized form.
-#[cfg_attr(test, derive(ts_rs::TS), ts(export, rename_all = "camelCase"))]
+/// A person that passed every rule, in normalized form: its five values end
+/// to end in one string, like `TypedRow` (an import holds every accepted
+/// row until the duplicates are settled and the report has crossed into
+/// JavaScript: one allocation a row instead of five). A phone or parent id
+/// is present when it is not empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
+    text: String,
+    /// Where the first name, last name, email, phone and parent id end.
+    ends: [usize; 5],
+}
+
+/// A person that passed every rule, in normalized form.
+#[cfg(test)]
+#[derive(ts_rs::TS)]
+#[ts(export, rename = "Person", rename_all = "camelCase")]
+#[expect(dead_code, reason = "only its TypeScript is used")]
+pub(crate) struct PersonShape {
+    first_name: String,
+    last_name: String,
+    email: String,
     /// E.164, e.g. `+32475123456`.
-    pub phone: Option<String>,
-    pub parent_id: Option<String>,
+    phone: Option<String>,
+    parent_id: Option<String>,
 }
 
 impl Person {
     pub(crate) const FIELDS: usize = 5;
+
+    pub fn new(
+        first_name: &str,
+        last_name: &str,
+        email: &str,
+        phone: Option<&str>,
+        parent_id: Option<&str>,
+    ) -> Person {
+        let values = [
+            first_name,
+            last_name,
+            email,
+            phone.unwrap_or_default(),
+            parent_id.unwrap_or_default(),
+        ];
+        let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
+        let mut ends = [0; 5];
+        for (end, value) in ends.iter_mut().zip(values) {
+            text.push_str(value);
+            *end = text.len();
+        }
+        Person { text, ends }
+    }
+
+    // One copy for the five accessors (the import module has a size budget).
+    #[inline(never)]
+    fn value(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn present(&self, i: usize) -> Option<&str> {
+        Some(self.value(i)).filter(|v| !v.is_empty())
+    }
+
+    pub fn first_name(&self) -> &str {
+        self.value(0)
+    }
+
+    pub fn last_name(&self) -> &str {
+        self.value(1)
+    }
+
+    pub fn email(&self) -> &str {
+        self.value(2)
+    }
+
+    /// E.164, e.g. `+32475123456`.
+    pub fn phone(&self) -> Option<&str> {
+        self.present(3)
+    }
+
+    pub fn parent_id(&self) -> Option<&str> {
+        self.present(4)
+    }
 
     /// Writes the fields into a struct being serialized: `Person` itself, or
     /// an accepted row that starts with its row number.
@@ -228,11 +301,11 @@ impl Person {
     ) -> Result<(), S::Error> {
         // The names a person is typed with, but for the phone: in E.164 it
         // is `phone`, where the typed one is `mobilePhone`.
-        s.serialize_field(Field::FirstName.key(), &self.first_name)?;
-        s.serialize_field(Field::LastName.key(), &self.last_name)?;
-        s.serialize_field(Field::Email.key(), &self.email)?;
-        s.serialize_field("phone", &self.phone)?;
-        s.serialize_field(Field::ParentId.key(), &self.parent_id)
+        s.serialize_field(Field::FirstName.key(), self.first_name())?;
+        s.serialize_field(Field::LastName.key(), self.last_name())?;
+        s.serialize_field(Field::Email.key(), self.email())?;
+        s.serialize_field("phone", &self.phone())?;
+        s.serialize_field(Field::ParentId.key(), &self.parent_id())
     }
 }
 
@@ -314,7 +387,7 @@ pub fn validate_person<V: Values + ?Sized>(
                 format!("{} is required", field.title()),
             ));
         }
-        v.to_owned()
+        v
     };
     let first_name = required(Field::FirstName);
     let last_name = required(Field::LastName);
@@ -346,13 +419,13 @@ pub fn validate_person<V: Values + ?Sized>(
         raw => check_parent(raw, ctx).map_err(|v| violations.push(v)).ok(),
     };
     match (violations.is_empty(), email) {
-        (true, Some(email)) => Ok(Person {
+        (true, Some(email)) => Ok(Person::new(
             first_name,
             last_name,
-            email,
-            phone,
-            parent_id,
-        }),
+            &email,
+            phone.as_deref(),
+            parent_id.as_deref(),
+        )),
         _ => Err(violations),
     }
 }
