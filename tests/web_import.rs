@@ -2,10 +2,20 @@
 //! LibreOffice-made fixtures the native tests use.
 #![cfg(all(target_arch = "wasm32", feature = "import"))]
 
-use hcp_kit::{parse_import, rejections_csv};
+use hcp_kit::rejections_csv;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+
+/// `parseImport` as JavaScript calls it: the bytes are copied into the
+/// module, which owns them (and frees them before settling duplicates).
+fn parse_import(
+    bytes: &[u8],
+    options: Option<hcp_kit::ImportOptionsJs>,
+    on_progress: Option<hcp_kit::ProgressCallback>,
+) -> Result<JsValue, JsValue> {
+    hcp_kit::parse_import(bytes.to_vec(), options, on_progress)
+}
 
 wasm_bindgen_test_configure!(run_in_browser);
 
