@@ -18,11 +18,11 @@ fuzz_target!(|data: &[u8]| {
         parent_id: next(),
     };
     if let Ok(p) = validate_person(&input, &RuleContext::default()) {
-        assert!(p.email.contains('@') && !p.email.contains(' '));
-        if let Some(phone) = &p.phone {
+        assert!(p.email().contains('@') && !p.email().contains(' '));
+        if let Some(phone) = p.phone() {
             assert!(phone.starts_with('+') && (7..=16).contains(&phone.len()), "{phone}");
             assert!(phone[1..].bytes().all(|b| b.is_ascii_digit()), "{phone}");
         }
-        assert!(!p.first_name.is_empty() && !p.last_name.is_empty());
+        assert!(!p.first_name().is_empty() && !p.last_name().is_empty());
     }
 });
