@@ -150,27 +150,59 @@ impl Values for PersonInput {
     }
 }
 
-/// A person as typed, its six values end to end in one string. An import
-/// keeps every row's typed values until the duplicates across the file are
-/// settled (a rejected row shows them); held this way a row costs one
-/// allocation instead of six, which for 100,000 rows is megabytes of the
-/// browser's memory and time in its allocator.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TypedRow {
+/// Values end to end in one string: what an import holds per row for every
+/// row of a file (as typed, and as accepted) costs one allocation instead of
+/// one per value, which for 100,000 rows is megabytes of the browser's
+/// memory and time in its allocator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Packed<const N: usize> {
     text: String,
-    ends: [usize; 6],
+    /// Where each value ends in `text`.
+    ends: [usize; N],
 }
 
-impl TypedRow {
-    /// From the values in `Field::ALL`'s order.
-    pub fn new(values: [&str; 6]) -> TypedRow {
+impl<const N: usize> Packed<N> {
+    fn new(values: [&str; N]) -> Self {
         let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
-        let mut ends = [0; 6];
+        let mut ends = [0; N];
         for (end, value) in ends.iter_mut().zip(values) {
             text.push_str(value);
             *end = text.len();
         }
-        TypedRow { text, ends }
+        Packed { text, ends }
+    }
+
+    // One copy for every accessor (the import module has a size budget).
+    #[inline(never)]
+    fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+}
+
+impl<const N: usize> Default for Packed<N> {
+    fn default() -> Self {
+        Packed {
+            text: String::new(),
+            ends: [0; N],
+        }
+    }
+}
+
+/// A person as typed, its six values packed (an import keeps every row's
+/// typed values until the duplicates across the file are settled: a
+/// rejected row shows them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypedRow(Packed<6>);
+
+impl TypedRow {
+    /// From the values in `Field::ALL`'s order.
+    pub fn new(values: [&str; 6]) -> TypedRow {
+        TypedRow(Packed::new(values))
     }
 
     pub fn to_input(&self) -> PersonInput {
@@ -194,28 +226,16 @@ impl From<&PersonInput> for TypedRow {
 
 impl Values for TypedRow {
     fn value(&self, field: Field) -> &str {
-        let i = field.index();
-        let start = i
-            .checked_sub(1)
-            .and_then(|j| self.ends.get(j))
-            .copied()
-            .unwrap_or(0);
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.text.get(start..end).unwrap_or_default()
+        self.0.get(field.index())
     }
 }
 
-/// A person that passed every rule, in normalized form: its five values end
-/// to end in one string, like `TypedRow` (an import holds every accepted
-/// row until the duplicates are settled and the report has crossed into
-/// JavaScript: one allocation a row instead of five). A phone or parent id
-/// is present when it is not empty.
+/// A person that passed every rule, in normalized form, its five values
+/// packed like `TypedRow`'s (an import holds every accepted row until the
+/// report has crossed into JavaScript). A phone or parent id is present
+/// when it is not empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    text: String,
-    /// Where the first name, last name, email, phone and parent id end.
-    ends: [usize; 5],
-}
+pub struct Person(Packed<5>);
 
 /// A person that passed every rule, in normalized form.
 #[cfg(test)]
@@ -241,47 +261,29 @@ impl Person {
         phone: Option<&str>,
         parent_id: Option<&str>,
     ) -> Person {
-        let values = [
+        Person(Packed::new([
             first_name,
             last_name,
             email,
             phone.unwrap_or_default(),
             parent_id.unwrap_or_default(),
-        ];
-        let mut text = String::with_capacity(values.iter().map(|v| v.len()).sum());
-        let mut ends = [0; 5];
-        for (end, value) in ends.iter_mut().zip(values) {
-            text.push_str(value);
-            *end = text.len();
-        }
-        Person { text, ends }
-    }
-
-    // One copy for the five accessors (the import module has a size budget).
-    #[inline(never)]
-    fn value(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.text.get(start..end).unwrap_or_default()
+        ]))
     }
 
     fn present(&self, i: usize) -> Option<&str> {
-        Some(self.value(i)).filter(|v| !v.is_empty())
+        Some(self.0.get(i)).filter(|v| !v.is_empty())
     }
 
     pub fn first_name(&self) -> &str {
-        self.value(0)
+        self.0.get(0)
     }
 
     pub fn last_name(&self) -> &str {
-        self.value(1)
+        self.0.get(1)
     }
 
     pub fn email(&self) -> &str {
-        self.value(2)
+        self.0.get(2)
     }
 
     /// E.164, e.g. `+32475123456`.
