@@ -64,7 +64,7 @@ fn local(name: &[u8]) -> Range<usize> {
     start..name.len()
 }
 
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 

@@ -15,7 +15,7 @@ use zip::ZipArchive;
 
 use super::cell;
 use super::error::{ImportError, invalid};
-use super::tokens::{Token, Tokens, attributes, unescape};
+use super::tokens::{Token, Tokens, attributes, is_space, unescape};
 use super::xml::{attr, is, scan};
 use super::{RowSink, workbook::RowBuilder};
 
@@ -229,9 +229,11 @@ impl StringsWalk {
 /// trim by a set of chars decoded every char: 2% of a shared-strings parse).
 fn trim_xml_space(s: &str) -> &str {
     let b = s.as_bytes();
-    let space = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
-    let start = b.iter().position(|c| !space(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !space(c)).map_or(start, |i| i + 1);
+    let start = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_space(c))
+        .map_or(start, |i| i + 1);
     s.get(start..end).unwrap_or_default()
 }
 
