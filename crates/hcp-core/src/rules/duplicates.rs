@@ -269,7 +269,7 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
     let by_phone = Groups::of(rows().map(|(r, (_, p))| (r, p.as_deref())), keys.len());
     // Only the rows that get a reason, by position (few: a list of every
     // row's, mostly empty, was 1.2 MB more at the import's peak).
-    let mut extras: Vec<(usize, Vec<Violation>)> = checked
+    let extras: Vec<(usize, Vec<Violation>)> = checked
         .iter()
         .zip(&keys)
         .enumerate()
@@ -286,7 +286,7 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
         })
         .collect();
     drop((keys, by_email, by_phone));
-    extras.reverse();
+    let mut extras = extras.into_iter().peekable();
     let mut rejected = Vec::new();
     // Collected in place: an accepted row is smaller than a checked one, so
     // std reuses the checked rows' buffer for the accepted ones instead of
@@ -295,10 +295,7 @@ pub fn settle(checked: Vec<CheckedRow>, known: &Known) -> (Vec<AcceptedRow>, Vec
         .into_iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let extra = match extras.last() {
-                Some((at, _)) if *at == i => extras.pop().map(|(_, e)| e),
-                _ => None,
-            };
+            let extra = extras.next_if(|(at, _)| *at == i).map(|(_, e)| e);
             place(c, extra.unwrap_or_default(), &mut rejected)
         })
         .collect();
