@@ -6,6 +6,7 @@ mod cell;
 mod columns;
 mod error;
 mod header;
+mod records;
 mod report;
 mod sniff;
 mod text;

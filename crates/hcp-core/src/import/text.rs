@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::error::{ImportError, invalid};
+use super::records::Records;
 use super::{RowSink, TextEncoding, Warning, WarningCode};
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -135,7 +136,8 @@ fn sep_line(text: &str) -> Option<(u8, &str)> {
         .strip_prefix("sep=")
         .or_else(|| first.strip_prefix("SEP="))?;
     match delim.as_bytes() {
-        [d] => Some((*d, rest)),
+        // A quote or line break cannot also separate fields.
+        [d] if !matches!(d, b'"' | b'\r' | b'\n') => Some((*d, rest)),
         _ => None,
     }
 }
@@ -183,56 +185,21 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(.., d)| d)
 }
 
-fn line_breaks(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
 /// Records per batch.
 const BATCH: usize = 256;
 
-/// Where `read` is between two batches.
-struct Walk<'t> {
-    body: &'t [u8],
-    scanned: usize,
-    breaks_before: u64,
-    inner_so_far: u64,
-}
-
-impl Walk<'_> {
-    /// Up to `BATCH` records; `false` at the end of the text.
-    #[inline(never)]
-    fn batch(
-        &mut self,
-        reader: &mut csv::Reader<&[u8]>,
-        record: &mut csv::StringRecord,
-        sink: &mut RowSink<'_>,
-    ) -> Result<bool, ImportError> {
-        let body_bytes = self.body;
-        for _ in 0..BATCH {
-            match reader.read_record(record) {
-                Ok(false) => return Ok(false),
-                Ok(true) => {}
-                Err(e) => return Err(invalid(format!("CSV: {e}"))),
-            }
-            let after = usize::try_from(reader.position().byte())
-                .unwrap_or(body_bytes.len())
-                .min(body_bytes.len());
-            // The reader stops just past the first byte of the record's terminator.
-            let end = match body_bytes.get(after.wrapping_sub(1)) {
-                Some(b'\r' | b'\n') => after - 1,
-                _ => after,
-            };
-            let from = self.scanned.min(end);
-            self.breaks_before += body_bytes.get(from..end).map_or(0, line_breaks);
-            self.scanned = self.scanned.max(end);
-            // The fields lie end to end in one buffer.
-            let inner = line_breaks(record.as_byte_record().as_slice());
-            let row = self.breaks_before + 1 - inner - self.inner_so_far;
-            self.inner_so_far += inner;
-            sink.row(row, record.iter(), after as u64)?;
-        }
-        Ok(true)
+/// Up to `BATCH` records; `false` at the end of the text. Each batch is a
+/// new call: see `Cells::stream` in xlsx.rs (one call over the whole file
+/// stays in the engine's baseline tier).
+#[inline(never)]
+fn batch(records: &mut Records<'_>, sink: &mut RowSink<'_>) -> Result<bool, ImportError> {
+    for _ in 0..BATCH {
+        let Some((row, done)) = records.next_record() else {
+            return Ok(false);
+        };
+        sink.row(row, records.fields(), done as u64)?;
     }
+    Ok(true)
 }
 
 pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
@@ -240,24 +207,7 @@ pub(crate) fn read(text: &str, sink: &mut RowSink<'_>) -> Result<(), ImportError
         Some((d, rest)) => (d, rest),
         None => (sniff_delimiter(text), text),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(body.as_bytes());
-    let mut record = csv::StringRecord::new();
-    // csv's record positions do not count blank lines or CRLF faithfully, so
-    // the row is derived from the line breaks before the record's end: the
-    // physical line, minus the breaks inside quoted fields so far (a
-    // spreadsheet shows such a record as one row).
-    let mut walk = Walk {
-        body: body.as_bytes(),
-        scanned: 0,
-        breaks_before: 0,
-        inner_so_far: 0,
-    };
-    // In batches of records, each a new call: see `Cells::stream` in xlsx.rs
-    // (one call over the whole file stays in the engine's baseline tier).
-    while walk.batch(&mut reader, &mut record, sink)? {}
+    let mut records = Records::new(body, delimiter);
+    while batch(&mut records, sink)? {}
     Ok(())
 }
