@@ -272,7 +272,9 @@ impl Hcp {
         self.check_sizes().map_err(|e| e.to_string())?;
         if self.is_organization() {
             if let Some(email) = self.email().map(str::to_owned) {
-                let normalized = normalize_email(email.trim()).map_err(|v| v.message)?;
+                let normalized = normalize_email(email.trim())
+                    .map_err(|v| v.message)?
+                    .into_owned();
                 self.set_telecom("email", normalized);
             }
             if let Some(parent) = &self.parent_id {
@@ -356,7 +358,7 @@ pub fn organization_document(name: &str, email: Option<&str>) -> Result<Hcp, Str
         ..Hcp::default()
     };
     if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
-        let email = normalize_email(email).map_err(|v| v.message)?;
+        let email = normalize_email(email).map_err(|v| v.message)?.into_owned();
         doc.set_telecom("email", email);
     }
     Ok(doc)

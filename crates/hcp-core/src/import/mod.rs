@@ -320,6 +320,14 @@ pub(crate) struct RowSink<'a> {
     rows: u64,
     total_bytes: u64,
     progress: &'a mut dyn FnMut(Progress) -> ControlFlow<()>,
+    /// The buffer `row` lends each row's cells in (always empty here).
+    cells: Vec<&'static str>,
+}
+
+/// An emptied vector of borrowed strings, to borrow for another lifetime.
+fn recycle<'b>(mut cells: Vec<&str>) -> Vec<&'b str> {
+    cells.clear();
+    cells.into_iter().map(|_| "").collect()
 }
 
 impl RowSink<'_> {
@@ -339,27 +347,23 @@ impl RowSink<'_> {
         cells: impl IntoIterator<Item = &'c str>,
         bytes_done: u64,
     ) -> Result<(), ImportError> {
-        self.row_of(number, cells.into_iter().collect(), bytes_done)
+        // One buffer of cells for every row: kept empty between rows, as
+        // borrowed cells cannot outlive theirs, and retyped by `collect`,
+        // which reuses an emptied vector's buffer in place.
+        let mut row: Vec<&'c str> = recycle(std::mem::take(&mut self.cells));
+        let mut cells = cells.into_iter();
+        row.extend(cells.by_ref().take(self.limits.max_columns));
+        if cells.any(|c| !c.trim().is_empty()) {
+            self.ignored_columns = true;
+        }
+        let done = self.row_of(number, &row, bytes_done);
+        self.cells = recycle(row);
+        done
     }
 
     // One copy for every reader's kind of cells (the import module has a size budget).
     #[inline(never)]
-    fn row_of(
-        &mut self,
-        number: u64,
-        mut cells: Vec<&str>,
-        bytes_done: u64,
-    ) -> Result<(), ImportError> {
-        if cells.len() > self.limits.max_columns {
-            if cells
-                .iter()
-                .skip(self.limits.max_columns)
-                .any(|c| !c.trim().is_empty())
-            {
-                self.ignored_columns = true;
-            }
-            cells.truncate(self.limits.max_columns);
-        }
+    fn row_of(&mut self, number: u64, cells: &[&str], bytes_done: u64) -> Result<(), ImportError> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Ok(());
         }
@@ -524,6 +528,7 @@ fn read<'a>(
         rows: 0,
         total_bytes,
         progress,
+        cells: Vec::new(),
     };
     let sheet = match read_rows(bytes, format, options, &mut sink) {
         Ok(sheet) => sheet,

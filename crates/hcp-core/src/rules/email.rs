@@ -1,11 +1,15 @@
 //! Email syntax: what a mail server would accept as an address, without DNS.
 //! Internationalized domains and local parts (RFC 6531) are accepted.
 
+use std::borrow::Cow;
+
 use super::{Field, Reason, Violation};
 
 const MAX_LEN: usize = 254;
 const MAX_LOCAL: usize = 64;
 const MAX_LABEL: usize = 63;
+/// What a local part may hold besides letters, digits and single dots (RFC 5322 atext).
+const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
 
 fn invalid(raw: &str, why: &str) -> Violation {
     Violation::new(
@@ -15,8 +19,18 @@ fn invalid(raw: &str, why: &str) -> Violation {
     )
 }
 
-/// Checks `raw` (already trimmed) and returns it with the domain lowercased.
-pub fn normalize_email(raw: &str) -> Result<String, Violation> {
+/// Checks `raw` (already trimmed) and returns it with the domain lowercased
+/// (borrowed when it already is: nearly every address).
+pub fn normalize_email(raw: &str) -> Result<Cow<'_, str>, Violation> {
+    if is_plain(raw.as_bytes()) {
+        Ok(Cow::Borrowed(raw))
+    } else {
+        checked_one_by_one(raw)
+    }
+}
+
+/// Every check in turn, with what is wrong.
+fn checked_one_by_one(raw: &str) -> Result<Cow<'_, str>, Violation> {
     // Nearly every address is ASCII: a byte test there (space, controls).
     let spaced = if raw.is_ascii() {
         raw.bytes().any(|b| b <= b' ' || b == 0x7F)
@@ -45,10 +59,60 @@ pub fn normalize_email(raw: &str) -> Result<String, Violation> {
         .bytes()
         .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
     {
-        Ok(format!("{local}@{}", domain.to_lowercase()))
+        Ok(Cow::Owned(format!("{local}@{}", domain.to_lowercase())))
     } else {
-        Ok(raw.to_owned())
+        Ok(Cow::Borrowed(raw))
     }
+}
+
+/// The common address in one pass: ASCII, one `@`, a local part of allowed
+/// characters and single inner dots, a lowercase domain of labels that
+/// neither start nor end with a hyphen, ending in a label that is not a
+/// number. Such an address is valid and already normalized; for any other,
+/// `false` sends it through the checks above, which say what is wrong.
+/// (The checks one by one were a tenth of a CSV import in the browser.)
+fn is_plain(raw: &[u8]) -> bool {
+    let Some(at) = raw.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = raw.split_at(at);
+    if raw.len() > MAX_LEN || local.is_empty() || local.len() > MAX_LOCAL {
+        return false;
+    }
+    let mut prev = b'.';
+    for &b in local {
+        let ok = match b {
+            b'.' => prev != b'.',
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+            _ => ATEXT_SYMBOLS.contains(&b),
+        };
+        if !ok {
+            return false;
+        }
+        prev = b;
+    }
+    if prev == b'.' {
+        return false;
+    }
+    // The domain, after its `@`.
+    let (mut label, mut dots, mut number, mut prev) = (0, 0, true, b'.');
+    for &b in domain.get(1..).unwrap_or_default() {
+        match b {
+            b'.' if label > 0 && prev != b'-' => {
+                (label, number) = (0, true);
+                dots += 1;
+            }
+            b'-' if label > 0 => (label, number) = (label + 1, false),
+            b'a'..=b'z' => (label, number) = (label + 1, false),
+            b'0'..=b'9' => label += 1,
+            _ => return false,
+        }
+        if label > MAX_LABEL {
+            return false;
+        }
+        prev = b;
+    }
+    label > 0 && prev != b'-' && dots > 0 && !number
 }
 
 fn check_local(local: &str) -> Result<(), &'static str> {
@@ -67,29 +131,7 @@ fn check_local(local: &str) -> Result<(), &'static str> {
         return Err("misplaced dot before the @");
     }
     let atext = |c: char| {
-        c.is_alphanumeric()
-            || matches!(
-                c,
-                '!' | '#'
-                    | '$'
-                    | '%'
-                    | '&'
-                    | '\''
-                    | '*'
-                    | '+'
-                    | '-'
-                    | '/'
-                    | '='
-                    | '?'
-                    | '^'
-                    | '_'
-                    | '`'
-                    | '{'
-                    | '|'
-                    | '}'
-                    | '~'
-                    | '.'
-            )
+        c.is_alphanumeric() || c == '.' || u8::try_from(c).is_ok_and(|b| ATEXT_SYMBOLS.contains(&b))
     };
     // Nearly every local part is ASCII: bytes there, no char decoding.
     let allowed = if local.is_ascii() {
@@ -143,4 +185,43 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
         return Err("the domain ends in a number");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_address_is_one_the_full_checks_accept_unchanged() {
+        // Every text of up to 7 characters over the bytes the fast path
+        // decides on: whenever it says plain, the checks accept the address
+        // as it is; and it says plain for every lowercase ASCII address the
+        // checks accept (which is what makes it fast).
+        const ALPHABET: [u8; 8] = *b"aA1-.@!_";
+        let mut plain = 0;
+        for len in 1..=7u32 {
+            for n in 0..ALPHABET.len().pow(len) {
+                let mut k = n;
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = ALPHABET[k % ALPHABET.len()];
+                        k /= ALPHABET.len();
+                        b
+                    })
+                    .collect();
+                let Ok(raw) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                let full = checked_one_by_one(raw);
+                if is_plain(&bytes) {
+                    assert!(matches!(full, Ok(Cow::Borrowed(r)) if r == raw), "{raw:?}");
+                    plain += 1;
+                } else if let Some((_, domain)) = raw.split_once('@') {
+                    let lower = !domain.bytes().any(|b| b.is_ascii_uppercase());
+                    assert!(!(lower && full.is_ok()), "{raw:?} is valid but not plain");
+                }
+            }
+        }
+        assert!(plain > 1000, "{plain}");
+    }
 }

@@ -7,6 +7,7 @@ pub mod duplicates;
 mod email;
 mod phone;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
@@ -462,7 +463,7 @@ pub fn is_well_formed_id(id: &str) -> bool {
         })
 }
 
-fn check_parent(raw: &str, ctx: &RuleContext) -> Result<String, Violation> {
+fn check_parent<'a>(raw: &'a str, ctx: &RuleContext) -> Result<Cow<'a, str>, Violation> {
     if !is_well_formed_id(raw) {
         return Err(Violation::new(
             Field::ParentId,
@@ -470,9 +471,14 @@ fn check_parent(raw: &str, ctx: &RuleContext) -> Result<String, Violation> {
             format!("Parent Organization ID {raw:?} is not a well-formed id (expected a UUID)"),
         ));
     }
-    let id = raw.to_ascii_lowercase();
+    // Lowercase already, nearly always: no copy then.
+    let id = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(raw.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(raw)
+    };
     match &ctx.organizations {
-        Some(known) if !known.contains(&id) => Err(Violation::new(
+        Some(known) if !known.contains(id.as_ref()) => Err(Violation::new(
             Field::ParentId,
             Reason::UnknownOrganization,
             format!("no organization with id {id} in this database"),
