@@ -26,7 +26,7 @@ pub use report::rejections_csv;
 
 pub use crate::rules::duplicates::{AcceptedRow, RejectedRow};
 use crate::rules::duplicates::{CheckedRow, Known, settle};
-use crate::rules::{Field, PersonInput, RuleContext, TypedRow, validate_person};
+use crate::rules::{Field, PersonInput, RuleContext, TypedRow, trim, validate_person};
 
 /// The formats hcp-kit reads, as detected from the bytes.
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
@@ -353,7 +353,7 @@ impl RowSink<'_> {
         let mut row: Vec<&'c str> = recycle(std::mem::take(&mut self.cells));
         let mut cells = cells.into_iter();
         row.extend(cells.by_ref().take(self.limits.max_columns));
-        if cells.any(|c| !c.trim().is_empty()) {
+        if cells.any(|c| !trim(c).is_empty()) {
             self.ignored_columns = true;
         }
         let done = self.row_of(number, &row, bytes_done);
@@ -364,7 +364,7 @@ impl RowSink<'_> {
     // One copy for every reader's kind of cells (the import module has a size budget).
     #[inline(never)]
     fn row_of(&mut self, number: u64, cells: &[&str], bytes_done: u64) -> Result<(), ImportError> {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if cells.iter().all(|c| trim(c).is_empty()) {
             return Ok(());
         }
         let Some(mapping) = &self.mapping else {
@@ -396,15 +396,16 @@ impl RowSink<'_> {
                 self.limits.max_rows
             )));
         }
-        let input = TypedRow::new(Field::ALL.map(|field| {
+        let values = Field::ALL.map(|field| {
             mapping.by_field[field.index()]
                 .and_then(|i| cells.get(i))
                 .map_or("", |c| *c)
-        }));
-        let verdict = validate_person(&input, &self.rules);
+        });
+        // Checked as lent, then kept packed.
+        let verdict = validate_person(&values, &self.rules);
         self.checked.push(CheckedRow {
             row: number,
-            values: input,
+            values: TypedRow::new(values),
             verdict,
         });
         if self.rows % PROGRESS_EVERY == 0 {

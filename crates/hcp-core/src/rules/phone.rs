@@ -10,7 +10,7 @@ const MAX_DIGITS: usize = 15;
 
 /// Reads a Country Code cell: "+32", "32", "0032" or "BE". Empty is `None`.
 pub fn normalize_country_code(raw: &str) -> Result<Option<u16>, Violation> {
-    let raw = raw.trim();
+    let raw = super::trim(raw);
     if raw.is_empty() {
         return Ok(None);
     }
@@ -82,7 +82,15 @@ pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violat
             if !matches!(code, 39 | 378 | 379) && e164.starts_with("+0") {
                 e164.remove(1);
             }
-            e164.insert_str(1, &code.to_string());
+            // The code's digits after the `+`, without a string of their own.
+            let mut at = 1;
+            for place in [10_000, 1000, 100, 10, 1] {
+                let digit = code / place % 10;
+                if at > 1 || digit > 0 || place == 1 {
+                    e164.insert(at, char::from(b'0' + digit as u8));
+                    at += 1;
+                }
+            }
         }
     }
     let full = e164.get(1..).unwrap_or_default();
