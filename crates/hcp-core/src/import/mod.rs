@@ -361,6 +361,34 @@ impl RowSink<'_> {
         done
     }
 
+    /// The first non-empty row: which column holds which field. Apart from
+    /// `row_of`, which runs for every row: a browser optimizes a function
+    /// once it has run enough, and compiles a small one sooner.
+    #[cold]
+    #[inline(never)]
+    fn header(&mut self, cells: &[&str]) -> Result<(), ImportError> {
+        let cells: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
+        let mapping = match &self.chosen {
+            Some(chosen) => header::map_chosen(&cells, chosen, &mut self.warnings)?,
+            None => header::map(&cells, &mut self.warnings),
+        };
+        if self.header_only {
+            self.mapping = Some(mapping);
+            // Not a failure: `read_header` has what it came for.
+            return Err(ImportError::Cancelled);
+        }
+        let missing: Vec<&'static str> = [Field::FirstName, Field::LastName, Field::Email]
+            .into_iter()
+            .filter(|f| mapping.by_field[f.index()].is_none())
+            .map(Field::title)
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::MissingColumns(missing));
+        }
+        self.mapping = Some(mapping);
+        Ok(())
+    }
+
     // One copy for every reader's kind of cells (the import module has a size budget).
     #[inline(never)]
     fn row_of(&mut self, number: u64, cells: &[&str], bytes_done: u64) -> Result<(), ImportError> {
@@ -368,26 +396,7 @@ impl RowSink<'_> {
             return Ok(());
         }
         let Some(mapping) = &self.mapping else {
-            let cells: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
-            let mapping = match &self.chosen {
-                Some(chosen) => header::map_chosen(&cells, chosen, &mut self.warnings)?,
-                None => header::map(&cells, &mut self.warnings),
-            };
-            if self.header_only {
-                self.mapping = Some(mapping);
-                // Not a failure: `read_header` has what it came for.
-                return Err(ImportError::Cancelled);
-            }
-            let missing: Vec<&'static str> = [Field::FirstName, Field::LastName, Field::Email]
-                .into_iter()
-                .filter(|f| mapping.by_field[f.index()].is_none())
-                .map(Field::title)
-                .collect();
-            if !missing.is_empty() {
-                return Err(ImportError::MissingColumns(missing));
-            }
-            self.mapping = Some(mapping);
-            return Ok(());
+            return self.header(cells);
         };
         self.rows += 1;
         if self.rows > self.limits.max_rows {
