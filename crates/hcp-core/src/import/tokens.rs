@@ -266,16 +266,22 @@ pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     })
 }
 
+/// XML text as it is, when it has no reference and no CR to unescape (most
+/// of a sheet's texts: one pass over a few bytes); `None` otherwise.
+pub(crate) fn plain_text(raw: &[u8]) -> Result<Option<&str>, ImportError> {
+    let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
+    Ok((!raw.iter().any(|&c| c == b'&' || c == b'\r')).then_some(text))
+}
+
 /// Appends character data with its entity references resolved (by
 /// quick-xml, as the SpreadsheetML reader does) and line ends normalized as
 /// XML 1.0 reads them: before the entities, so a `&#13;` stays a CR.
 pub(crate) fn unescape(raw: &[u8], out: &mut String) -> Result<(), ImportError> {
-    let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
-    // Most of a sheet's texts have neither: one pass over a few bytes.
-    if !raw.iter().any(|&c| c == b'&' || c == b'\r') {
+    if let Some(text) = plain_text(raw)? {
         out.push_str(text);
         return Ok(());
     }
+    let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
     let text = match memchr(b'\r', raw) {
         None => Cow::Borrowed(text),
         Some(_) => Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")),

@@ -15,7 +15,7 @@ use zip::ZipArchive;
 
 use super::cell;
 use super::error::{ImportError, invalid};
-use super::tokens::{Token, Tokens, attributes, is_space, unescape};
+use super::tokens::{Token, Tokens, attributes, is_space, plain_text, unescape};
 use super::xml::{attr, is, scan};
 use super::{RowSink, workbook::RowBuilder};
 
@@ -515,8 +515,14 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                             None => tokens.simple_text(b"<is><t>", b"</t></is></c>"),
                         };
                         if let Some(t) = simple {
-                            unescape(t, &mut w.text)?;
-                            self.end_cell(w, sink)?;
+                            // Taken as it is when it needs no unescaping (nearly always).
+                            match plain_text(t)? {
+                                Some(text) => self.end_cell(w, sink, Some(text))?,
+                                None => {
+                                    unescape(t, &mut w.text)?;
+                                    self.end_cell(w, sink, None)?;
+                                }
+                            }
                         }
                     }
                 }
@@ -553,7 +559,7 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
                 }
                 Token::End { name: b"v" | b"t" } => w.at = In::Nothing,
                 Token::End { name: b"rPh" } => w.phonetic = false,
-                Token::End { name: b"c" } => self.end_cell(w, sink)?,
+                Token::End { name: b"c" } => self.end_cell(w, sink, None)?,
                 Token::End { name: b"sheetData" } => return Ok(false),
                 _ => {}
             }
@@ -561,12 +567,19 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
         Ok(true)
     }
 
-    /// At `</c>`: the cell's value goes to its row.
-    fn end_cell(&self, w: &mut Walk, sink: &mut RowSink<'_>) -> Result<(), ImportError> {
+    /// At `</c>`: the cell's value (`text`, or what was gathered in
+    /// `w.text`) goes to its row.
+    fn end_cell(
+        &self,
+        w: &mut Walk,
+        sink: &mut RowSink<'_>,
+        text: Option<&str>,
+    ) -> Result<(), ImportError> {
         if let Some(a) = w.cell.take() {
             let col = w.next_col;
             w.next_col = col.saturating_add(1);
-            if let Some(value) = self.value(&a, &w.text, &mut w.scratch)? {
+            let raw = text.unwrap_or(&w.text);
+            if let Some(value) = self.value(&a, raw, &mut w.scratch)? {
                 w.rows.push(sink, w.row.saturating_sub(1), col, value)?;
             }
         }
