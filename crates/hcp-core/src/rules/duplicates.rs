@@ -4,7 +4,7 @@
 //! gets the same answer on either side.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -186,33 +186,75 @@ struct Groups {
 
 const NONE: u32 = u32::MAX;
 
-impl Groups {
-    fn of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) -> Groups {
-        let mut ids: HashMap<&str, usize, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut rows: Vec<Rows> = Vec::with_capacity(n);
-        let of_row = keys
-            .map(|(row, key)| key.map_or(NONE, |k| Groups::add(&mut ids, &mut rows, row, k)))
-            .collect();
-        Groups { of_row, rows }
+/// Distinct keys to their groups while the groups are formed: open
+/// addressing over one table of (hash tag, group) pairs, at most half full,
+/// so a new key, nearly every key of a file, costs one probe into one array
+/// (a `HashMap` touched its control bytes and its entries, two places in
+/// memory, and was the largest part of settling a file's duplicates).
+struct KeyTable<'a> {
+    /// `tag << 32 | group`, 0 for an empty slot (a tag is never 0).
+    slots: Vec<u64>,
+    /// Each group's key, to tell keys with the same tag apart.
+    keys: Vec<&'a str>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl<'a> KeyTable<'a> {
+    fn with_room_for(n: usize) -> KeyTable<'a> {
+        KeyTable {
+            slots: vec![0; n.saturating_mul(2).max(8).next_power_of_two()],
+            keys: Vec::new(),
+            hasher: Default::default(),
+        }
     }
 
+    /// The key's group, and whether it is new.
     // Per row and not inlined, like `CheckedRow::keys`.
     #[inline(never)]
-    fn add<'a>(
-        ids: &mut HashMap<&'a str, usize, foldhash::fast::RandomState>,
-        rows: &mut Vec<Rows>,
-        row: u64,
-        key: &'a str,
-    ) -> u32 {
-        let next = rows.len();
-        let id = *ids.entry(key).or_insert(next);
-        match rows.get_mut(id) {
-            Some(group) => group.add(row),
-            None => rows.push(Rows::One(row)),
+    fn group_of(&mut self, key: &'a str) -> (u32, bool) {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(key);
+        let tag = (hash >> 32) as u32 | 1;
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        // Ends: the table has more slots than there are rows, so keys.
+        loop {
+            let Some(slot) = self.slots.get_mut(at) else {
+                return (NONE, false);
+            };
+            if *slot == 0 {
+                // Below `NONE`: a file's rows are far fewer than 2^32.
+                let id = u32::try_from(self.keys.len()).unwrap_or(NONE);
+                *slot = u64::from(tag) << 32 | u64::from(id);
+                self.keys.push(key);
+                return (id, true);
+            }
+            let id = *slot as u32;
+            if (*slot >> 32) as u32 == tag && self.keys.get(id as usize) == Some(&key) {
+                return (id, false);
+            }
+            at = (at + 1) & mask;
         }
-        // Below `NONE`: a file's rows are far fewer than 2^32.
-        u32::try_from(id).unwrap_or(NONE)
+    }
+}
+
+impl Groups {
+    fn of<'a>(keys: impl Iterator<Item = (u64, Option<&'a str>)>, n: usize) -> Groups {
+        let mut table = KeyTable::with_room_for(n);
+        let mut rows: Vec<Rows> = Vec::new();
+        let of_row = keys
+            .map(|(row, key)| {
+                key.map_or(NONE, |k| {
+                    let (id, new) = table.group_of(k);
+                    match rows.get_mut(id as usize) {
+                        Some(group) if !new => group.add(row),
+                        _ => rows.push(Rows::One(row)),
+                    }
+                    id
+                })
+            })
+            .collect();
+        Groups { of_row, rows }
     }
 
     /// The rows other than `me` sharing the `i`th row's key, as a list to
@@ -348,6 +390,21 @@ mod tests {
             values: TypedRow::from(&values),
             verdict,
         }
+    }
+
+    #[test]
+    fn the_key_table_gives_each_distinct_key_one_group() {
+        let keys: Vec<String> = (0..20_000).map(|i| format!("hcp{i}@example.be")).collect();
+        // Room for fewer keys than it is given: the table is then over half
+        // full, and its probes run long and wrap around.
+        let mut table = KeyTable::with_room_for(12_000);
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(table.group_of(k), (i as u32, true));
+        }
+        for (i, k) in keys.iter().enumerate().rev() {
+            assert_eq!(table.group_of(k), (i as u32, false));
+        }
+        assert!(table.group_of("").1);
     }
 
     #[test]
