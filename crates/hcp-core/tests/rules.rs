@@ -143,6 +143,10 @@ fn phones() {
         ("333 123 4567", Some(39), "+393331234567"),
         ("06 1234 5678", Some(39), "+390612345678"),
         ("0612.345.678", Some(33), "+33612345678"),
+        ("0475\u{a0}12\u{a0}34\u{a0}56", Some(32), "+32475123456"),
+        ("+1\u{a0}415/555 0100", None, "+14155550100"),
+        ("0475 12 34 56", Some(1), "+1475123456"),
+        ("020 1234 5678", Some(998), "+9982012345678"),
     ];
     for (raw, cc, want) in cases {
         assert_eq!(normalize_phone(raw, cc).unwrap(), want, "{raw}");
@@ -159,6 +163,10 @@ fn phones() {
         ("+0 475 123 456", None),
         ("++32475", None),
         ("phone", Some(32)),
+        // Other chars that start like the no-break space in UTF-8.
+        ("0475\u{a1}123456", Some(32)),
+        ("0475\u{c2}123456", Some(32)),
+        ("0475 123 45é", Some(32)),
     ] {
         assert_eq!(
             normalize_phone(bad, cc).unwrap_err().code,

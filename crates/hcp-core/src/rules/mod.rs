@@ -476,10 +476,11 @@ pub fn check_password(password: &str) -> Result<(), String> {
 
 /// Whether `id` is shaped like the ids the backend gives (a UUID, any case).
 pub fn is_well_formed_id(id: &str) -> bool {
+    // Bytes: a byte that is not ASCII is neither a hex digit nor a dash.
     id.len() == 36
-        && id.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
         })
 }
 

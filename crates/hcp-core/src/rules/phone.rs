@@ -53,10 +53,14 @@ pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violat
     // "+" then the digits: the E.164 form, built in place.
     let mut e164 = String::with_capacity(rest.len() + 4);
     e164.push('+');
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => e164.push(c),
-            ' ' | '\u{a0}' | '.' | '-' | '(' | ')' | '/' => {}
+    // Bytes, not chars: the one separator that is not ASCII is the
+    // no-break space, C2 A0 in UTF-8.
+    let mut bytes = rest.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'0'..=b'9' => e164.push(char::from(b)),
+            b' ' | b'.' | b'-' | b'(' | b')' | b'/' => {}
+            0xC2 if bytes.next() == Some(0xA0) => {}
             _ => {
                 return Err(invalid(
                     "only digits, spaces, dots, dashes and parentheses are allowed",
