@@ -8,13 +8,14 @@ source "$(dirname "$0")/lib.sh"
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import xlsx rules keyfile crypto)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import csv xlsx rules keyfile crypto)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 cd fuzz
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t"
   seeds=()
   [ "$t" = import ] && seeds=(../crates/hcp-core/tests/fixtures/import)
+  [ "$t" = csv ] && seeds=(../crates/hcp-core/tests/fixtures/import)
   [ "$t" = xlsx ] && seeds=(seeds/xlsx)
   [ "$t" = crypto ] && seeds=(seeds/crypto)
   step "fuzz $t for ${SECONDS_PER_TARGET}s"
