@@ -269,19 +269,27 @@ pub(crate) fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
 /// XML text as it is, when it has no reference and no CR to unescape (most
 /// of a sheet's texts: one pass over a few bytes); `None` otherwise.
 pub(crate) fn plain_text(raw: &[u8]) -> Result<Option<&str>, ImportError> {
-    let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
-    Ok((!raw.iter().any(|&c| c == b'&' || c == b'\r')).then_some(text))
+    let text = utf8(raw)?;
+    Ok(is_plain(raw).then_some(text))
+}
+
+fn utf8(raw: &[u8]) -> Result<&str, ImportError> {
+    std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))
+}
+
+fn is_plain(raw: &[u8]) -> bool {
+    !raw.iter().any(|&c| c == b'&' || c == b'\r')
 }
 
 /// Appends character data with its entity references resolved (by
 /// quick-xml, as the SpreadsheetML reader does) and line ends normalized as
 /// XML 1.0 reads them: before the entities, so a `&#13;` stays a CR.
 pub(crate) fn unescape(raw: &[u8], out: &mut String) -> Result<(), ImportError> {
-    if let Some(text) = plain_text(raw)? {
+    let text = utf8(raw)?;
+    if is_plain(raw) {
         out.push_str(text);
         return Ok(());
     }
-    let text = std::str::from_utf8(raw).map_err(|_| invalid("XML text is not UTF-8"))?;
     let text = match memchr(b'\r', raw) {
         None => Cow::Borrowed(text),
         Some(_) => Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")),
