@@ -5,6 +5,8 @@ pub mod client;
 pub mod crypto;
 pub mod dataowner;
 pub mod error;
+#[cfg(test)]
+mod exhaustive;
 pub mod import;
 pub mod keys;
 pub mod model;

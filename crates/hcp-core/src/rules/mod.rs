@@ -515,18 +515,8 @@ mod typed_row_tests {
     #[test]
     fn trim_is_str_trim() {
         const CHARS: [char; 6] = [' ', 'a', '\u{a0}', '\t', 'é', '\u{3000}'];
-        for len in 0..=4u32 {
-            for n in 0..CHARS.len().pow(len) {
-                let mut k = n;
-                let s: String = (0..len)
-                    .map(|_| {
-                        let c = CHARS[k % CHARS.len()];
-                        k /= CHARS.len();
-                        c
-                    })
-                    .collect();
-                assert_eq!(trim(&s), s.trim(), "{s:?}");
-            }
+        for s in crate::exhaustive::texts(&CHARS, 0..=4) {
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
         }
     }
 
