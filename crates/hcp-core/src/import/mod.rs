@@ -572,33 +572,10 @@ fn read_rows(
     let limits = options.limits;
     Ok(match format {
         Format::Csv => {
-            if options.sheet.is_some() {
-                return Err(ImportError::Validation(
-                    "a CSV or text file has no sheets".into(),
-                ));
-            }
-            let mut warnings = Vec::new();
-            let text = text::decode_as(bytes, options.encoding, &mut warnings)?;
-            sink.warnings.extend(warnings);
-            text::read(&text, sink)?;
+            read_text(bytes, options, sink)?;
             None
         }
-        Format::Xml => {
-            let names = xml2003::sheet_names(bytes)?;
-            let index = match &options.sheet {
-                Some(w) => names
-                    .iter()
-                    .position(|n| n == w)
-                    .ok_or_else(|| ImportError::SheetNotFound(w.clone(), names.join(", ")))?,
-                None => 0,
-            };
-            let name = names
-                .get(index)
-                .cloned()
-                .ok_or_else(|| error::invalid("the workbook has no sheet"))?;
-            xml2003::read(bytes, index, sink)?;
-            Some(name)
-        }
+        Format::Xml => Some(read_xml2003(bytes, options, sink)?),
         Format::Xlsx | Format::Xlsb | Format::Ods => {
             workbook::check_zip_expansion(bytes, limits.max_bytes)?;
             Some(workbook::read(
@@ -615,6 +592,47 @@ fn read_rows(
             sink,
         )?),
     })
+}
+
+// Each format's reader is its own function, not inlined into `read_rows`:
+// see `workbook::read` for why.
+#[inline(never)]
+fn read_text(
+    bytes: &[u8],
+    options: &ImportOptions,
+    sink: &mut RowSink<'_>,
+) -> Result<(), ImportError> {
+    if options.sheet.is_some() {
+        return Err(ImportError::Validation(
+            "a CSV or text file has no sheets".into(),
+        ));
+    }
+    let mut warnings = Vec::new();
+    let text = text::decode_as(bytes, options.encoding, &mut warnings)?;
+    sink.warnings.extend(warnings);
+    text::read(&text, sink)
+}
+
+#[inline(never)]
+fn read_xml2003(
+    bytes: &[u8],
+    options: &ImportOptions,
+    sink: &mut RowSink<'_>,
+) -> Result<String, ImportError> {
+    let names = xml2003::sheet_names(bytes)?;
+    let index = match &options.sheet {
+        Some(w) => names
+            .iter()
+            .position(|n| n == w)
+            .ok_or_else(|| ImportError::SheetNotFound(w.clone(), names.join(", ")))?,
+        None => 0,
+    };
+    let name = names
+        .get(index)
+        .cloned()
+        .ok_or_else(|| error::invalid("the workbook has no sheet"))?;
+    xml2003::read(bytes, index, sink)?;
+    Ok(name)
 }
 
 /// The report: duplicates settled across every row, counts and warnings.
