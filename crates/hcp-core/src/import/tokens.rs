@@ -80,37 +80,16 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
             None => (Found::More, 0),
         });
     }
-    let until = |from: usize, end: &[u8]| memmem::find(b.get(from..)?, end).map(|i| from + i);
-    let more = if eof {
-        Err(invalid("XML ends inside a tag"))
-    } else {
-        Ok((Found::More, 0))
+    let more = || {
+        if eof {
+            Err(invalid("XML ends inside a tag"))
+        } else {
+            Ok((Found::More, 0))
+        }
     };
     match b.get(1) {
-        None => more,
-        Some(b'!') => {
-            if b.starts_with(b"<!--") {
-                match until(4, b"-->") {
-                    Some(i) => Ok((Found::Skip, i + 3)),
-                    None => more,
-                }
-            } else if b.starts_with(b"<![CDATA[") {
-                match until(9, b"]]>") {
-                    Some(i) => Ok((Found::CData(9..i), i + 3)),
-                    None => more,
-                }
-            } else if b.len() < 9 && !eof {
-                Ok((Found::More, 0))
-            } else {
-                Err(invalid(
-                    "XML with a DOCTYPE is not accepted (entity expansion)",
-                ))
-            }
-        }
-        Some(b'?') => match until(2, b"?>") {
-            Some(i) => Ok((Found::Skip, i + 2)),
-            None => more,
-        },
+        None => more(),
+        Some(b'!' | b'?') => declaration(b, eof),
         Some(b'/') => match memchr(b'>', b) {
             Some(i) => {
                 let name = b.get(2..i).unwrap_or_default();
@@ -118,7 +97,7 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
                 let l = local(name.get(..end).unwrap_or_default());
                 Ok((Found::End(l.start + 2..l.end + 2), i + 1))
             }
-            None => more,
+            None => more(),
         },
         Some(_) => {
             // The tag ends at the first '>' outside a quoted attribute value.
@@ -140,7 +119,7 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
                 }
             }
             let Some(close) = close else {
-                return more;
+                return more();
             };
             let empty = close > 1 && b.get(close - 1) == Some(&b'/');
             let inner_end = if empty { close - 1 } else { close };
@@ -158,6 +137,43 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
     }
 }
 
+/// A comment, CDATA section, processing instruction or DOCTYPE at the start
+/// of `b` (`find`'s rare tokens). Out of line: `next` runs for every token
+/// and a browser optimizes it sooner when it is small.
+#[cold]
+#[inline(never)]
+fn declaration(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
+    let until = |from: usize, end: &[u8]| memmem::find(b.get(from..)?, end).map(|i| from + i);
+    let more = if eof {
+        Err(invalid("XML ends inside a tag"))
+    } else {
+        Ok((Found::More, 0))
+    };
+    if b.starts_with(b"<?") {
+        return match until(2, b"?>") {
+            Some(i) => Ok((Found::Skip, i + 2)),
+            None => more,
+        };
+    }
+    if b.starts_with(b"<!--") {
+        match until(4, b"-->") {
+            Some(i) => Ok((Found::Skip, i + 3)),
+            None => more,
+        }
+    } else if b.starts_with(b"<![CDATA[") {
+        match until(9, b"]]>") {
+            Some(i) => Ok((Found::CData(9..i), i + 3)),
+            None => more,
+        }
+    } else if b.len() < 9 && !eof {
+        Ok((Found::More, 0))
+    } else {
+        Err(invalid(
+            "XML with a DOCTYPE is not accepted (entity expansion)",
+        ))
+    }
+}
+
 impl<R: Read> Tokens<R> {
     pub(crate) fn new(source: R) -> Self {
         Tokens {
@@ -169,7 +185,9 @@ impl<R: Read> Tokens<R> {
         }
     }
 
-    /// Moves the unread rest to the front and reads more after it.
+    /// Moves the unread rest to the front and reads more after it. Out of
+    /// line: once per 256 KB buffer, not per token (see `declaration`).
+    #[inline(never)]
     fn refill(&mut self) -> Result<(), ImportError> {
         self.buf.drain(..self.pos);
         self.dropped += self.pos as u64;

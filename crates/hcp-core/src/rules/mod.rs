@@ -376,25 +376,8 @@ pub fn validate_person<V: Values + ?Sized>(
         } else {
             value.chars().any(char::is_control)
         };
-        if too_long {
-            violations.push(Violation::new(
-                field,
-                Reason::TooLong,
-                format!(
-                    "{} is longer than {} characters",
-                    field.title(),
-                    ctx.max_chars
-                ),
-            ));
-        } else if control {
-            violations.push(Violation::new(
-                field,
-                Reason::ControlCharacter,
-                format!(
-                    "{} contains a control character (line break, tab, ...)",
-                    field.title()
-                ),
-            ));
+        if too_long || control {
+            violations.push(unusable(field, too_long, ctx.max_chars));
         }
     }
     if !violations.is_empty() {
@@ -404,11 +387,7 @@ pub fn validate_person<V: Values + ?Sized>(
     let mut required = |field: Field| {
         let v = trim(value(field));
         if v.is_empty() {
-            violations.push(Violation::new(
-                field,
-                Reason::Required,
-                format!("{} is required", field.title()),
-            ));
+            violations.push(missing(field));
         }
         v
     };
@@ -416,11 +395,7 @@ pub fn validate_person<V: Values + ?Sized>(
     let last_name = required(Field::LastName);
     let email = match trim(value(Field::Email)) {
         "" => {
-            violations.push(Violation::new(
-                Field::Email,
-                Reason::Required,
-                "Email Address is required",
-            ));
+            violations.push(missing(Field::Email));
             None
         }
         raw => normalize_email(raw).map_err(|v| violations.push(v)).ok(),
@@ -451,6 +426,42 @@ pub fn validate_person<V: Values + ?Sized>(
         )),
         _ => Err(violations),
     }
+}
+
+// The violations below are built out of line: a browser compiles the row's
+// checks with its optimizing tier while a file is read, and the messages'
+// formatting, which a valid row never runs, made that compile longer.
+
+/// A value too long, or with a control character.
+#[cold]
+#[inline(never)]
+fn unusable(field: Field, too_long: bool, max_chars: usize) -> Violation {
+    if too_long {
+        Violation::new(
+            field,
+            Reason::TooLong,
+            format!("{} is longer than {max_chars} characters", field.title()),
+        )
+    } else {
+        Violation::new(
+            field,
+            Reason::ControlCharacter,
+            format!(
+                "{} contains a control character (line break, tab, ...)",
+                field.title()
+            ),
+        )
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn missing(field: Field) -> Violation {
+    Violation::new(
+        field,
+        Reason::Required,
+        format!("{} is required", field.title()),
+    )
 }
 
 /// Fewest characters in a password a person chooses.

@@ -14,13 +14,7 @@ pub fn normalize_country_code(raw: &str) -> Result<Option<u16>, Violation> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let invalid = || {
-        Violation::new(
-            Field::CountryCode,
-            Reason::InvalidCountryCode,
-            format!("{raw:?} is not a country code (use +32, 32 or BE)"),
-        )
-    };
+    let invalid = || bad_country(raw);
     if raw.len() == 2 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
         return countries::for_region(raw).map(Some).ok_or_else(invalid);
     }
@@ -37,15 +31,44 @@ pub fn normalize_country_code(raw: &str) -> Result<Option<u16>, Violation> {
     }
 }
 
+// A phone's violations are built out of line: every row runs the check,
+// few fail it, and the browser's optimizing compile of the check is shorter
+// without the messages' formatting (see `rules::unusable`).
+#[cold]
+#[inline(never)]
+fn bad_phone(raw: &str, why: &str) -> Violation {
+    Violation::new(
+        Field::MobilePhone,
+        Reason::InvalidPhone,
+        format!("{raw:?} is not a valid phone number: {why}"),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn bad_country(raw: &str) -> Violation {
+    Violation::new(
+        Field::CountryCode,
+        Reason::InvalidCountryCode,
+        format!("{raw:?} is not a country code (use +32, 32 or BE)"),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn national(raw: &str) -> Violation {
+    Violation::new(
+        Field::MobilePhone,
+        Reason::MissingCountryCode,
+        format!(
+            "{raw:?} is a national number: fill in the Country Code, or write it as +<code>..."
+        ),
+    )
+}
+
 /// Normalizes a Mobile Phone cell (trimmed, non-empty) to E.164.
 pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violation> {
-    let invalid = |why: &str| {
-        Violation::new(
-            Field::MobilePhone,
-            Reason::InvalidPhone,
-            format!("{raw:?} is not a valid phone number: {why}"),
-        )
-    };
+    let invalid = |why: &str| bad_phone(raw, why);
     let (international, rest) = match raw.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, raw),
@@ -73,13 +96,7 @@ pub fn normalize_phone(raw: &str, country: Option<u16>) -> Result<String, Violat
             e164.replace_range(1..3, "");
         } else {
             let Some(code) = country else {
-                return Err(Violation::new(
-                    Field::MobilePhone,
-                    Reason::MissingCountryCode,
-                    format!(
-                        "{raw:?} is a national number: fill in the Country Code, or write it as +<code>..."
-                    ),
-                ));
+                return Err(national(raw));
             };
             // The national trunk prefix 0 is not part of the E.164 number, except
             // in Italy (and San Marino, the Vatican) where it is dialled from abroad too.
