@@ -417,28 +417,54 @@ fn cell_attrs(raw: &[u8]) -> CellAttrs {
                     _ => Kind::Text,
                 }
             }
-            b"s" => out.style = parse_ascii(value).unwrap_or(0),
+            b"s" => {
+                out.style = ascii_number(value)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(0)
+            }
             _ => {}
         }
     }
     out
 }
 
-/// A number in an attribute, around which XML's whitespace is ASCII (a
-/// `str::trim` there decoded chars: a generic function the browser optimized
-/// separately, for a few bytes per cell).
-fn parse_ascii<T: std::str::FromStr>(v: &[u8]) -> Option<T> {
-    std::str::from_utf8(v.trim_ascii()).ok()?.parse().ok()
+/// A whole number in an attribute, as `str::parse` reads one (an optional
+/// `+`, then digits) once XML's whitespace is trimmed. By hand: `str::trim`
+/// and the standard parser made the per-cell code the browser compiles
+/// several times larger, for a few digits.
+fn ascii_number(v: &[u8]) -> Option<u64> {
+    let v = v.trim_ascii();
+    let digits = v.strip_prefix(b"+").unwrap_or(v);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
 }
 
 /// `<row r="N">`, 1-based; rows without `r` follow the previous one.
 fn row_number(attrs: &[u8], previous: u32) -> Result<u32, ImportError> {
     match attributes(attrs).find(|(k, _)| *k == b"r") {
         None => Ok(previous.saturating_add(1)),
-        Some((_, r)) => parse_ascii::<u32>(r)
+        Some((_, r)) => ascii_number(r)
+            .and_then(|n| u32::try_from(n).ok())
             .filter(|&r| r >= 1)
             .ok_or_else(|| bad_row(r)),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_index(raw: &str) -> ImportError {
+    invalid(format!("bad shared string index {raw:?}"))
+}
+
+#[cold]
+#[inline(never)]
+fn missing_string(i: usize) -> ImportError {
+    invalid(format!("shared string {i} is missing"))
 }
 
 #[cold]
@@ -607,14 +633,10 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
         }
         Ok(Some(match a.kind {
             Kind::Shared => {
-                let i: usize = raw
-                    .trim()
-                    .parse()
-                    .map_err(|_| invalid(format!("bad shared string index {raw:?}")))?;
-                let s = self
-                    .strings
-                    .get(i)
-                    .ok_or_else(|| invalid(format!("shared string {i} is missing")))?;
+                let i = ascii_number(raw.as_bytes())
+                    .and_then(|i| usize::try_from(i).ok())
+                    .ok_or_else(|| bad_index(raw))?;
+                let s = self.strings.get(i).ok_or_else(|| missing_string(i))?;
                 if s.is_empty() {
                     return Ok(None);
                 }
@@ -647,11 +669,17 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
             CellFormat::TimeDelta => Some(ExcelDateTimeType::TimeDelta),
             CellFormat::Other => None,
         };
-        match (kind, raw.parse::<i64>(), raw.parse::<f64>()) {
-            (None, Ok(i), _) => i.to_string(),
-            (None, Err(_), Ok(f)) => cell::number(f),
-            (Some(k), _, Ok(f)) => cell::date_time(&ExcelDateTime::new(f, k, self.date1904)),
-            (_, _, Err(_)) => raw.to_owned(),
+        // The float parse only when the integer one fails (it costs more).
+        let float = || raw.parse::<f64>().ok();
+        match kind {
+            None => match raw.parse::<i64>() {
+                Ok(i) => i.to_string(),
+                Err(_) => float().map_or_else(|| raw.to_owned(), cell::number),
+            },
+            Some(k) => float().map_or_else(
+                || raw.to_owned(),
+                |f| cell::date_time(&ExcelDateTime::new(f, k, self.date1904)),
+            ),
         }
     }
 }
@@ -659,6 +687,17 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_number_reads_what_str_parse_reads() {
+        const BYTES: [u8; 7] = [b'0', b'7', b'+', b'-', b' ', b'a', b'9'];
+        for text in crate::exhaustive::texts(&BYTES.map(char::from), 0..=5) {
+            let expected = text.trim().parse::<u64>().ok();
+            assert_eq!(ascii_number(text.as_bytes()), expected, "{text:?}");
+        }
+        assert_eq!(ascii_number(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(ascii_number(b"18446744073709551616"), None);
+    }
 
     #[test]
     fn relationship_targets_resolve_like_excel() {

@@ -164,6 +164,8 @@ impl Values for [&str; 6] {
 pub(crate) fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        // An empty cell (most rows' parent id): nothing to trim.
+        (None, _) => s,
         _ => s.trim(),
     }
 }
