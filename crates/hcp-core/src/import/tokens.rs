@@ -80,15 +80,8 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
             None => (Found::More, 0),
         });
     }
-    let more = || {
-        if eof {
-            Err(invalid("XML ends inside a tag"))
-        } else {
-            Ok((Found::More, 0))
-        }
-    };
     match b.get(1) {
-        None => more(),
+        None => incomplete(eof),
         Some(b'!' | b'?') => declaration(b, eof),
         Some(b'/') => match memchr(b'>', b) {
             Some(i) => {
@@ -97,7 +90,7 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
                 let l = local(name.get(..end).unwrap_or_default());
                 Ok((Found::End(l.start + 2..l.end + 2), i + 1))
             }
-            None => more(),
+            None => incomplete(eof),
         },
         Some(_) => {
             // The tag ends at the first '>' outside a quoted attribute value.
@@ -119,7 +112,7 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
                 }
             }
             let Some(close) = close else {
-                return more();
+                return incomplete(eof);
             };
             let empty = close > 1 && b.get(close - 1) == Some(&b'/');
             let inner_end = if empty { close - 1 } else { close };
@@ -137,6 +130,16 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
     }
 }
 
+/// A token that runs past the end of what is read: more to read, or an
+/// error at the end of the part.
+fn incomplete(eof: bool) -> Result<(Found, usize), ImportError> {
+    if eof {
+        Err(invalid("XML ends inside a tag"))
+    } else {
+        Ok((Found::More, 0))
+    }
+}
+
 /// A comment, CDATA section, processing instruction or DOCTYPE at the start
 /// of `b` (`find`'s rare tokens). Out of line: `next` runs for every token
 /// and a browser optimizes it sooner when it is small.
@@ -144,26 +147,21 @@ fn find(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
 #[inline(never)]
 fn declaration(b: &[u8], eof: bool) -> Result<(Found, usize), ImportError> {
     let until = |from: usize, end: &[u8]| memmem::find(b.get(from..)?, end).map(|i| from + i);
-    let more = if eof {
-        Err(invalid("XML ends inside a tag"))
-    } else {
-        Ok((Found::More, 0))
-    };
     if b.starts_with(b"<?") {
         return match until(2, b"?>") {
             Some(i) => Ok((Found::Skip, i + 2)),
-            None => more,
+            None => incomplete(eof),
         };
     }
     if b.starts_with(b"<!--") {
         match until(4, b"-->") {
             Some(i) => Ok((Found::Skip, i + 3)),
-            None => more,
+            None => incomplete(eof),
         }
     } else if b.starts_with(b"<![CDATA[") {
         match until(9, b"]]>") {
             Some(i) => Ok((Found::CData(9..i), i + 3)),
-            None => more,
+            None => incomplete(eof),
         }
     } else if b.len() < 9 && !eof {
         Ok((Found::More, 0))

@@ -417,11 +417,7 @@ fn cell_attrs(raw: &[u8]) -> CellAttrs {
                     _ => Kind::Text,
                 }
             }
-            b"s" => {
-                out.style = ascii_number(value)
-                    .and_then(|n| usize::try_from(n).ok())
-                    .unwrap_or(0)
-            }
+            b"s" => out.style = ascii_number(value).unwrap_or(0),
             _ => {}
         }
     }
@@ -429,27 +425,28 @@ fn cell_attrs(raw: &[u8]) -> CellAttrs {
 }
 
 /// A whole number in an attribute, as `str::parse` reads one (an optional
-/// `+`, then digits) once XML's whitespace is trimmed. By hand: `str::trim`
-/// and the standard parser made the per-cell code the browser compiles
-/// several times larger, for a few digits.
-fn ascii_number(v: &[u8]) -> Option<u64> {
+/// `+`, then digits) once XML's whitespace is trimmed; `None` also when it
+/// does not fit in `T`. By hand: `str::trim` and the standard parser made
+/// the per-cell code the browser compiles several times larger, for a few
+/// digits.
+fn ascii_number<T: TryFrom<u64>>(v: &[u8]) -> Option<T> {
     let v = v.trim_ascii();
     let digits = v.strip_prefix(b"+").unwrap_or(v);
     if digits.is_empty() {
         return None;
     }
-    digits.iter().try_fold(0u64, |n, &b| {
+    let n = digits.iter().try_fold(0u64, |n, &b| {
         let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
         n.checked_mul(10)?.checked_add(u64::from(d))
-    })
+    })?;
+    T::try_from(n).ok()
 }
 
 /// `<row r="N">`, 1-based; rows without `r` follow the previous one.
 fn row_number(attrs: &[u8], previous: u32) -> Result<u32, ImportError> {
     match attributes(attrs).find(|(k, _)| *k == b"r") {
         None => Ok(previous.saturating_add(1)),
-        Some((_, r)) => ascii_number(r)
-            .and_then(|n| u32::try_from(n).ok())
+        Some((_, r)) => ascii_number::<u32>(r)
             .filter(|&r| r >= 1)
             .ok_or_else(|| bad_row(r)),
     }
@@ -633,9 +630,7 @@ impl<P: Fn(u64) -> u64> Cells<'_, P> {
         }
         Ok(Some(match a.kind {
             Kind::Shared => {
-                let i = ascii_number(raw.as_bytes())
-                    .and_then(|i| usize::try_from(i).ok())
-                    .ok_or_else(|| bad_index(raw))?;
+                let i: usize = ascii_number(raw.as_bytes()).ok_or_else(|| bad_index(raw))?;
                 let s = self.strings.get(i).ok_or_else(|| missing_string(i))?;
                 if s.is_empty() {
                     return Ok(None);
@@ -693,10 +688,12 @@ mod tests {
         const BYTES: [u8; 7] = [b'0', b'7', b'+', b'-', b' ', b'a', b'9'];
         for text in crate::exhaustive::texts(&BYTES.map(char::from), 0..=5) {
             let expected = text.trim().parse::<u64>().ok();
-            assert_eq!(ascii_number(text.as_bytes()), expected, "{text:?}");
+            assert_eq!(ascii_number::<u64>(text.as_bytes()), expected, "{text:?}");
         }
         assert_eq!(ascii_number(b"18446744073709551615"), Some(u64::MAX));
-        assert_eq!(ascii_number(b"18446744073709551616"), None);
+        assert_eq!(ascii_number::<u64>(b"18446744073709551616"), None);
+        assert_eq!(ascii_number(b"4294967295"), Some(u32::MAX));
+        assert_eq!(ascii_number::<u32>(b"4294967296"), None);
     }
 
     #[test]
