@@ -65,6 +65,20 @@ export interface RejectionsCsvResult {
   csv: string;
 }
 
+/**
+ * Posted once, without an `id`, when the worker has started and warmed up
+ * (`warmUp()`): a file sent from then on meets a parser V8 has already
+ * optimized. Not posted when hcp-kit cannot start; each request then gets a
+ * {@link ParseError} with code `InitFailed`.
+ */
+export interface WorkerReady {
+  /** Never set: it answers no request (so `data.id` can be read before narrowing). */
+  id?: undefined;
+  type: "ready";
+  /** How long the warm-up took, in milliseconds. */
+  warmUpMs: number;
+}
+
 /** Posted while parsing, at most every 50 ms. */
 export interface ParseProgress {
   id: number;
@@ -91,7 +105,7 @@ export interface ParseError {
 }
 
 /** Everything the worker posts back. */
-export type WorkerMessage = ParseProgress | ParseResult | HeaderResult | RevalidateResult | RejectionsCsvResult | ParseError;
+export type WorkerMessage = WorkerReady | ParseProgress | ParseResult | HeaderResult | RevalidateResult | RejectionsCsvResult | ParseError;
 
 /** Everything the worker accepts. */
 export type WorkerRequest = ParseRequest | HeaderRequest | RevalidateRequest | RejectionsCsvRequest;

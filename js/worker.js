@@ -2,7 +2,7 @@
 //
 //   const w = new Worker(new URL("hcp-kit/worker", import.meta.url), { type: "module" });
 //   w.postMessage({ id: 1, type: "parse", file, options });
-//   w.onmessage = ({ data }) => { /* progress | result | error */ };
+//   w.onmessage = ({ data }) => { /* ready | progress | result | error */ };
 //   cancel: w.terminate(), then start a fresh worker for the next file.
 import init, { parseImport, readHeader, rejectionsCsv, revalidateRows, warmUp } from "./hcp_kit_import.js";
 
@@ -14,9 +14,12 @@ const PROGRESS_EVERY_MS = 50;
 const ready = init().then(
   () => {
     // Before the file arrives (see warmUp): a failure here is only slower.
+    const started = performance.now();
     try {
       warmUp();
     } catch {}
+    // Lets a page tell that the worker it started early is ready for the file.
+    self.postMessage({ type: "ready", warmUpMs: performance.now() - started });
     return null;
   },
   (e) => e,

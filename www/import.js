@@ -36,11 +36,21 @@ export function setupImport(ctx) {
   let values = new Map(); // row number -> the row's values, for every row not dropped
   let gridPage = 0;
 
+  /**
+   * Started when the dialog opens, not when the file is picked: the worker
+   * warms the parser up while the administrator looks for the file, so the
+   * first parse runs optimized code (js/README.md, "warmUp").
+   */
   function startWorker() {
     worker?.terminate();
-    worker = new Worker(WORKER_URL, { type: "module" });
-    worker.addEventListener("error", () => showError(new Error("The import module could not be loaded.")));
-    return worker;
+    const w = new Worker(WORKER_URL, { type: "module" });
+    dialog.dataset.worker = "starting";
+    w.addEventListener("error", () => showError(new Error("The import module could not be loaded.")));
+    w.addEventListener("message", ({ data }) => {
+      if (data?.type === "ready" && w === worker) dialog.dataset.worker = "ready";
+    });
+    worker = w;
+    return w;
   }
 
   /** One request to the worker; resolves with its final message. */
@@ -77,6 +87,7 @@ export function setupImport(ctx) {
 
   function open() {
     reset();
+    worker ?? startWorker();
     dialog.showModal();
     $("import-file").focus();
   }
@@ -217,9 +228,9 @@ export function setupImport(ctx) {
   }
 
   function cancelParse() {
-    // A parse in wasm cannot be interrupted from outside: end the worker.
-    worker?.terminate();
-    worker = null;
+    // A parse in wasm cannot be interrupted from outside: end the worker, and
+    // warm a fresh one up for the next file.
+    startWorker();
     session += 1;
     $("parse-status").hidden = true;
     notify("Reading the file was cancelled.");

@@ -272,6 +272,14 @@ async function importFile(path, name) {
 }
 
 test("import an .xlsx: rejected rows with reasons, download them, import the rest", async () => {
+  // The worker starts (and warms the parser up) when the dialog opens, before
+  // any file is picked: the first parse then runs optimized code.
+  const started = page.waitForEvent("worker", { timeout: 5000 });
+  await page.click("#import-open");
+  assert.match((await started).url(), /\/pkg\/worker\.js$/);
+  await page.waitForSelector('#import-dialog[data-worker="ready"]');
+  assert.equal(await page.inputValue("#import-file"), "", "no file was picked yet");
+  await page.click("#import-dialog [data-close]");
   await importFile(join(FIXTURES, "canonical.xlsx"), "canonical.xlsx");
   const counts = await page.textContent("#import-counts");
   const [, total, accepted, rejected] = /(\d+) rows, (\d+) to import, (\d+) rejected/.exec(counts).map(Number);
@@ -340,9 +348,13 @@ test("cancel the parse of a large file", async () => {
   await page.setInputFiles("#import-file", { name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) });
   await page.waitForFunction(() => Number(document.querySelector("#parse-rows").textContent) > 0);
   await shot("import-parsing");
+  const fresh = page.waitForEvent("worker", { timeout: 5000 });
   await page.click("#cancel-parse");
   await page.waitForSelector("#parse-status", { state: "hidden" });
   assert.match(await page.textContent("#notice"), /cancelled/);
+  // The cancelled worker is gone; a fresh one warms up for the next file.
+  await fresh;
+  await page.waitForSelector('#import-dialog[data-worker="ready"]');
   await page.waitForTimeout(300);
   assert.equal(await page.isHidden("#import-preview"), true, "no preview after a cancel");
   // A new file parses in a fresh worker.

@@ -29,6 +29,8 @@ export function inWorker(worker: Worker, file: Blob): Promise<ImportReport> {
   worker.postMessage(request);
   return new Promise((resolve, reject) => {
     worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
+      if (data.id !== undefined && data.id !== request.id) return;
+      if (data.type === "ready") console.debug(`hcp-kit warmed up in ${data.warmUpMs.toFixed(0)} ms`);
       if (data.type === "result") resolve(data.report);
       if (data.type === "error") reject(new Error(`${data.code}: ${data.message}`));
     };
