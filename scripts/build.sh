@@ -16,6 +16,8 @@ optimize() {
 }
 
 step "wasm-pack build: hcp_kit (keys, HcpClient)"
+# wasm-pack adds snippets and never removes one: a moved snippet would ship twice.
+rm -rf pkg/snippets
 wasm-pack build --target web --release --mode no-install --out-dir pkg --no-pack
 # Kept with its names for twiggy; wasm-opt strips them.
 cp pkg/hcp_kit_bg.wasm "$CARGO_TARGET_DIR/hcp_kit_bg.pre-opt.wasm"
@@ -72,7 +74,7 @@ done
 optimize pkg/hcp_kit_dataowner_bg.wasm
 
 step "package.json, entries (init guard, Node, CommonJS) and the worker"
-cp js/worker.js js/worker.d.ts pkg/
+cp js/worker.js js/worker.d.ts js/import-report.js js/import-report.d.ts pkg/
 node scripts/write-entries.mjs
 node scripts/write-templates.mjs
 node scripts/write-package-json.mjs

@@ -47,6 +47,8 @@ const manifest = {
       },
       default: { types: "./worker.d.ts", default: "./worker.js" },
     },
+    // Plain JavaScript for the page that uses the worker: no .wasm, no init.
+    "./import-report": { types: "./import-report.d.ts", default: "./import-report.js" },
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
     "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
     "./hcp_kit_dataowner_bg.wasm": "./hcp_kit_dataowner_bg.wasm",
@@ -60,6 +62,7 @@ const manifest = {
       import: ["./hcp_kit_import.d.ts"],
       dataowner: ["./hcp_kit_dataowner.d.ts"],
       worker: ["./worker.d.ts"],
+      "import-report": ["./import-report.d.ts"],
     },
   },
   files: [
@@ -77,6 +80,8 @@ const manifest = {
     "worker.d.ts",
     "worker.cjs",
     "worker.d.cts",
+    "import-report.js",
+    "import-report.d.ts",
     "snippets/",
     "templates/",
     "README.md",

@@ -86,3 +86,46 @@ test("terminate() cancels a running parse; a new worker then works", async () =>
   assert.equal(again.report.stats.accepted, 10);
   assert.deepEqual(app.errors, []);
 });
+
+test("a packed parse gives the same report as a plain one, and reportOf leaves the packed report as it was", async () => {
+  const canonical = readFileSync(join(ROOT, "crates/hcp-core/tests/fixtures/import/canonical.xlsx")).toString("base64");
+  const r = await app.page.evaluate(async (b64) => {
+    const { reportOf } = await import("/pkg/import-report.js");
+    const worker = new Worker("/pkg/worker.js", { type: "module" });
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    // 30,000 generated rows as well: more than one piece of accepted rows.
+    const lines = ["First Name,Last Name,Email Address,Country Code,Mobile Phone"];
+    for (let i = 0; i < 30_000; i++) lines.push(`Zoé${i},Lee,zoe${i}@example.com,BE,0475 ${String(i).padStart(6, "0")}`);
+    const csv = new TextEncoder().encode(lines.join("\n"));
+    const ask = (message) =>
+      new Promise((resolve) => {
+        worker.onmessage = ({ data }) => data.id === message.id && data.type !== "progress" && resolve(data);
+        worker.postMessage(message);
+      });
+    const out = [];
+    for (const [n, file] of [[1, bytes], [3, csv]]) {
+      const plain = await ask({ id: n, type: "parse", file: new Blob([file]) });
+      const packed = await ask({ id: n + 1, type: "parse", file: new Blob([file]), packed: true });
+      const before = JSON.stringify(packed.packed);
+      const report = reportOf(packed.packed);
+      out.push({
+        type: packed.type,
+        same: JSON.stringify(report) === JSON.stringify(plain.report),
+        accepted: report.accepted.length,
+        rejected: report.rejected.length,
+        pieces: packed.packed.pieces.length,
+        tables: packed.packed.pieces.every((p) => p.table instanceof Uint32Array && p.table.length > 0),
+        untouched: JSON.stringify(packed.packed) === before && packed.packed.report.accepted.length === 0,
+      });
+    }
+    worker.terminate();
+    return out;
+  }, canonical);
+  const [xlsx, csv] = r;
+  assert.deepEqual({ ...xlsx, accepted: xlsx.accepted > 0, rejected: xlsx.rejected > 0 }, { type: "packedResult", same: true, accepted: true, rejected: true, pieces: 1, tables: true, untouched: true });
+  assert.equal(csv.same, true);
+  assert.equal(csv.accepted, 30_000);
+  assert.ok(csv.pieces > 1, `${csv.pieces} pieces`);
+  assert.equal(csv.tables && csv.untouched, true);
+  assert.deepEqual(app.errors, []);
+});

@@ -89,6 +89,23 @@ test("the README's data-owner example runs from hcp-kit/dataowner against the de
   }
 });
 
+test("hcp-kit/import-report rebuilds a packed report, from import and from require", () => {
+  const script = `
+    import initImport, { parseImport, parseImportPacked } from "hcp-kit/import";
+    import { reportOf } from "hcp-kit/import-report";
+    import { createRequire } from "node:module";
+    await initImport();
+    const csv = new TextEncoder().encode("First Name,Last Name,Email Address\\nAda,Lovelace,ada@example.org\\nBob,,bob@\\n");
+    const packed = parseImportPacked(csv);
+    const same = JSON.stringify(reportOf(packed)) === JSON.stringify(parseImport(csv));
+    const viaRequire = createRequire(import.meta.url)("hcp-kit/import-report").reportOf === reportOf;
+    console.log(JSON.stringify({ same, viaRequire, accepted: reportOf(packed).accepted.map((r) => r.email) }));
+  `;
+  writeFileSync(join(dir, "packed.mjs"), script);
+  const out = JSON.parse(run("node", ["packed.mjs"], { cwd: dir }).trim());
+  assert.deepEqual(out, { same: true, viaRequire: true, accepted: ["ada@example.org"] });
+});
+
 test("the package ships exactly its files, with an exports map", () => {
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hcp-kit/package.json"), "utf8"));
   // Node first (ESM and require, each with its declarations), then the web entry.
@@ -103,7 +120,7 @@ test("the package ships exactly its files, with an exports map", () => {
   const snippets = all.filter((n) => n.startsWith("snippets/"));
   assert.equal(snippets.length, 3, JSON.stringify(snippets));
   assert.match(snippets[0], /^snippets\/hcp-kit-[0-9a-f]+\/inline0\.js$/);
-  assert.match(snippets[1], /^snippets\/hcp-kit-[0-9a-f]+\/js\/snippets\/accepted-rows\.js$/);
+  assert.match(snippets[1], /^snippets\/hcp-kit-[0-9a-f]+\/js\/import-report\.js$/);
   assert.match(snippets[2], /^snippets\/hcp-kit-[0-9a-f]+\/js\/snippets\/warm-up\.js$/);
   const names = all.filter((n) => !n.startsWith("snippets/"));
   assert.deepEqual(names, [
@@ -126,6 +143,8 @@ test("the package ships exactly its files, with an exports map", () => {
     "hcp_kit_import_bg.wasm",
     "hcp_kit_import_bg.wasm.d.ts",
     "hcp_kit_import_glue.js",
+    "import-report.d.ts",
+    "import-report.js",
     "node-dataowner.cjs",
     "node-dataowner.d.cts",
     "node-dataowner.d.ts",

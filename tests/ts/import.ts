@@ -10,6 +10,7 @@ import initImport, {
   type RejectedRow,
 } from "../../pkg/hcp_kit_import.js";
 import type { ParseRequest, WorkerMessage } from "../../pkg/worker.js";
+import { reportOf } from "../../pkg/import-report.js";
 
 export async function readFile(bytes: Uint8Array, organizationIds: string[]): Promise<string> {
   await initImport();
@@ -32,6 +33,7 @@ export function inWorker(worker: Worker, file: Blob): Promise<ImportReport> {
       if (data.id !== undefined && data.id !== request.id) return;
       if (data.type === "ready") console.debug(`hcp-kit warmed up in ${data.warmUpMs.toFixed(0)} ms`);
       if (data.type === "result") resolve(data.report);
+      if (data.type === "packedResult") resolve(reportOf(data.packed));
       if (data.type === "error") reject(new Error(`${data.code}: ${data.message}`));
     };
   });
