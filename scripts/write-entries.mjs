@@ -221,4 +221,12 @@ writeFileSync(
   HEADER("CommonJS stand-in of hcp-kit/worker") +
     `"use strict";\nthrow new Error('hcp-kit/worker is a Web Worker module, not a library: in a browser, start it with new Worker(url, { type: "module" }) (see the package README, "The import worker")');\n`,
 );
+// hcp-kit/import-report is plain ESM; `require` gets the same functions
+// through require(esm) (Node >= 20.19), and declarations of its own.
+const reportTypes = readFileSync(new URL("import-report.d.ts", js), "utf8");
+writeFileSync(new URL("import-report.d.cts", pkg), reportTypes.replace(`from "./hcp_kit_import.js"`, `from "./node-import.cjs"`));
+writeFileSync(
+  new URL("import-report.cjs", pkg),
+  HEADER("CommonJS face of hcp-kit/import-report") + `"use strict";\nexports.reportOf = require("./import-report.js").reportOf;\n`,
+);
 for (const m of written) console.log(`${m.specifier}: ${m.exports.length} exports behind the init guard`);

@@ -48,7 +48,13 @@ const manifest = {
       default: { types: "./worker.d.ts", default: "./worker.js" },
     },
     // Plain JavaScript for the page that uses the worker: no .wasm, no init.
-    "./import-report": { types: "./import-report.d.ts", default: "./import-report.js" },
+    "./import-report": {
+      node: {
+        import: { types: "./import-report.d.ts", default: "./import-report.js" },
+        require: { types: "./import-report.d.cts", default: "./import-report.cjs" },
+      },
+      default: { types: "./import-report.d.ts", default: "./import-report.js" },
+    },
     "./hcp_kit_bg.wasm": "./hcp_kit_bg.wasm",
     "./hcp_kit_import_bg.wasm": "./hcp_kit_import_bg.wasm",
     "./hcp_kit_dataowner_bg.wasm": "./hcp_kit_dataowner_bg.wasm",
@@ -82,6 +88,8 @@ const manifest = {
     "worker.d.cts",
     "import-report.js",
     "import-report.d.ts",
+    "import-report.cjs",
+    "import-report.d.cts",
     "snippets/",
     "templates/",
     "README.md",

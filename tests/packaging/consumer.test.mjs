@@ -143,6 +143,8 @@ test("the package ships exactly its files, with an exports map", () => {
     "hcp_kit_import_bg.wasm",
     "hcp_kit_import_bg.wasm.d.ts",
     "hcp_kit_import_glue.js",
+    "import-report.cjs",
+    "import-report.d.cts",
     "import-report.d.ts",
     "import-report.js",
     "node-dataowner.cjs",
