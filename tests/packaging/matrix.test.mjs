@@ -158,7 +158,7 @@ async function inBrowser(url) {
 async function assertWorks(url) {
   const { main, worker, logs } = await inBrowser(url);
   assert.deepEqual(main, EXPECTED, logs.join("\n"));
-  assert.deepEqual(worker, { import: EXPECTED.import }, logs.join("\n"));
+  assert.deepEqual(worker, { import: EXPECTED.import, packed: `${EXPECTED.import} ada@example.org` }, logs.join("\n"));
 }
 
 /** The `.wasm` files a build emitted, anywhere under `dir`. */

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import init, { generateKeyPair } from "hcp-kit";
 import initImport, { parseImport } from "hcp-kit/import";
+import { reportOf } from "hcp-kit/import-report";
 
 const CSV = "First Name,Last Name,Email Address\nAda,Lovelace,ada@example.org\nBad,Row,not-an-email\n";
 
@@ -19,11 +20,16 @@ export default function Page() {
       })
       .catch((e) => setMain(JSON.stringify({ error: `${e?.code}: ${e?.message}` })));
     const w = new Worker(new URL("./hcp.worker.js", import.meta.url), { type: "module" });
+    const counts = (r) => `${r.stats.accepted}/${r.stats.rejected}`;
+    const got = {};
     w.onmessage = ({ data }) => {
-      if (data.type === "result") setWorker(JSON.stringify({ import: `${data.report.stats.accepted}/${data.report.stats.rejected}` }));
+      if (data.type === "result") got.import = counts(data.report);
+      if (data.type === "packedResult") got.packed = `${counts(reportOf(data.packed))} ${reportOf(data.packed).accepted[0]?.email}`;
+      if (got.import && got.packed) setWorker(JSON.stringify(got));
       if (data.type === "error") setWorker(JSON.stringify({ error: `${data.code}: ${data.message}` }));
     };
     w.postMessage({ id: 1, type: "parse", bytes: new TextEncoder().encode(CSV) });
+    w.postMessage({ id: 2, type: "parse", bytes: new TextEncoder().encode(CSV), packed: true });
     return () => w.terminate();
   }, []);
   return (
