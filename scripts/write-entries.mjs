@@ -212,10 +212,14 @@ const written = [];
 for (const m of MODULES) written.push(await writeModule(m));
 copyFileSync(new URL("runtime.js", js), new URL("runtime.js", pkg));
 copyFileSync(new URL("globals.d.ts", js), new URL("globals.d.ts", pkg));
+/** `<name>.d.cts` from js/`<name>.d.ts`: its import module's types come from the CommonJS entry. */
+function cjsTypes(name) {
+  const types = readFileSync(new URL(`${name}.d.ts`, js), "utf8");
+  writeFileSync(new URL(`${name}.d.cts`, pkg), types.replace(`from "./hcp_kit_import.js"`, `from "./node-import.cjs"`));
+}
 // The worker is a browser module; CommonJS gets its message types and an
 // error that says how to start it.
-const workerTypes = readFileSync(new URL("worker.d.ts", js), "utf8");
-writeFileSync(new URL("worker.d.cts", pkg), workerTypes.replace(`from "./hcp_kit_import.js"`, `from "./node-import.cjs"`));
+cjsTypes("worker");
 writeFileSync(
   new URL("worker.cjs", pkg),
   HEADER("CommonJS stand-in of hcp-kit/worker") +
@@ -223,8 +227,7 @@ writeFileSync(
 );
 // hcp-kit/import-report is plain ESM; `require` gets the same functions
 // through require(esm) (Node >= 20.19), and declarations of its own.
-const reportTypes = readFileSync(new URL("import-report.d.ts", js), "utf8");
-writeFileSync(new URL("import-report.d.cts", pkg), reportTypes.replace(`from "./hcp_kit_import.js"`, `from "./node-import.cjs"`));
+cjsTypes("import-report");
 writeFileSync(
   new URL("import-report.cjs", pkg),
   HEADER("CommonJS face of hcp-kit/import-report") + `"use strict";\nexports.reportOf = require("./import-report.js").reportOf;\n`,

@@ -26,7 +26,10 @@ const counts = (r) => `${r.stats.accepted}/${r.stats.rejected}`;
 const got = {};
 worker.onmessage = ({ data }) => {
   if (data.type === "result") got.import = counts(data.report);
-  if (data.type === "packedResult") got.packed = `${counts(reportOf(data.packed))} ${reportOf(data.packed).accepted[0]?.email}`;
+  if (data.type === "packedResult") {
+    const report = reportOf(data.packed);
+    got.packed = `${counts(report)} ${report.accepted[0]?.email}`;
+  }
   if (got.import && got.packed) show("#worker", got);
   if (data.type === "error") show("#worker", { error: `${data.code}: ${data.message}` });
 };

@@ -24,7 +24,10 @@ export default function Page() {
     const got = {};
     w.onmessage = ({ data }) => {
       if (data.type === "result") got.import = counts(data.report);
-      if (data.type === "packedResult") got.packed = `${counts(reportOf(data.packed))} ${reportOf(data.packed).accepted[0]?.email}`;
+      if (data.type === "packedResult") {
+        const report = reportOf(data.packed);
+        got.packed = `${counts(report)} ${report.accepted[0]?.email}`;
+      }
       if (got.import && got.packed) setWorker(JSON.stringify(got));
       if (data.type === "error") setWorker(JSON.stringify({ error: `${data.code}: ${data.message}` }));
     };
