@@ -378,8 +378,10 @@ pub fn validate_person<V: Values + ?Sized>(
         } else {
             value.chars().any(char::is_control)
         };
-        if too_long || control {
-            violations.push(unusable(field, too_long, ctx.max_chars));
+        if too_long {
+            violations.push(too_long_value(field, ctx.max_chars));
+        } else if control {
+            violations.push(control_character(field));
         }
     }
     if !violations.is_empty() {
@@ -434,26 +436,27 @@ pub fn validate_person<V: Values + ?Sized>(
 // checks with its optimizing tier while a file is read, and the messages'
 // formatting, which a valid row never runs, made that compile longer.
 
-/// A value too long, or with a control character.
 #[cold]
 #[inline(never)]
-fn unusable(field: Field, too_long: bool, max_chars: usize) -> Violation {
-    if too_long {
-        Violation::new(
-            field,
-            Reason::TooLong,
-            format!("{} is longer than {max_chars} characters", field.title()),
-        )
-    } else {
-        Violation::new(
-            field,
-            Reason::ControlCharacter,
-            format!(
-                "{} contains a control character (line break, tab, ...)",
-                field.title()
-            ),
-        )
-    }
+fn too_long_value(field: Field, max_chars: usize) -> Violation {
+    Violation::new(
+        field,
+        Reason::TooLong,
+        format!("{} is longer than {max_chars} characters", field.title()),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn control_character(field: Field) -> Violation {
+    Violation::new(
+        field,
+        Reason::ControlCharacter,
+        format!(
+            "{} contains a control character (line break, tab, ...)",
+            field.title()
+        ),
+    )
 }
 
 #[cold]

@@ -33,7 +33,7 @@ pub fn normalize_country_code(raw: &str) -> Result<Option<u16>, Violation> {
 
 // A phone's violations are built out of line: every row runs the check,
 // few fail it, and the browser's optimizing compile of the check is shorter
-// without the messages' formatting (see `rules::unusable`).
+// without the messages' formatting (see `rules::missing`).
 #[cold]
 #[inline(never)]
 fn bad_phone(raw: &str, why: &str) -> Violation {
